@@ -1,0 +1,51 @@
+"""Breadcrumb and filter bar of the region views."""
+from __future__ import annotations
+
+from dash import dcc, html
+
+from data_access.vocab import CHANNELS
+
+PERIODS = [
+    {"label": "本年", "value": "this_year"},
+    {"label": "上年", "value": "last_year"},
+    {"label": "全部记录", "value": "all"},
+    {"label": "自定义", "value": "custom"},
+]
+
+
+def breadcrumb(trail: list[tuple[str, str | None]]):
+    """`trail` is [(name, href)], province first; the last item (href None) is where we are."""
+    items = []
+    for i, (name, href) in enumerate(trail):
+        if i:
+            items.append(html.Span("›", className="crumb-sep"))
+        if href is None:
+            items.append(html.Span(name, className="crumb crumb-current"))
+        else:
+            items.append(dcc.Link(name, href=href, className="crumb"))
+    return html.Nav(items, className="breadcrumb-bar", id="breadcrumb", **{"aria-label": "地区层级"})
+
+
+def filter_bar(*, period: str, date_from, date_to, channel, origin, industry, origins: list[str],
+               industries: list[tuple[str, str]], min_date, max_date):
+    """The filters applied to every panel; each change rewrites the URL (pages/overview.py)."""
+    origin_options = list(dict.fromkeys(([origin] if origin else []) + origins))
+    return html.Div(
+        [
+            html.Label("统计期间", className="filter-label"),
+            dcc.Dropdown(id="f-period", options=PERIODS, value=period, clearable=False, searchable=False,
+                         className="filter filter-period"),
+            dcc.DatePickerRange(
+                id="f-dates", start_date=date_from, end_date=date_to, min_date_allowed=min_date,
+                max_date_allowed=max_date, display_format="YYYY-MM-DD", className="filter filter-dates",
+                start_date_placeholder_text="开始日期", end_date_placeholder_text="结束日期",
+            ),
+            dcc.Dropdown(id="f-channel", options=list(CHANNELS), value=channel, placeholder="招商方式（全部）",
+                         className="filter"),
+            dcc.Dropdown(id="f-origin", options=origin_options, value=origin, placeholder="投资方来源地（全部）",
+                         className="filter"),
+            dcc.Dropdown(id="f-industry", options=[{"label": n, "value": c} for c, n in industries],
+                         value=industry, placeholder="产业（全部）", className="filter"),
+        ],
+        className="filter-bar",
+    )

@@ -1,0 +1,61 @@
+"""Panels, messages and small tables of the cockpit screens."""
+from __future__ import annotations
+
+import pandas as pd
+from dash import html
+
+from .units import fmt_int, fmt_yi
+
+
+def panel(title: str, body, *, cls: str = "", panel_id: str | None = None):
+    props = {"id": panel_id} if panel_id else {}
+    return html.Section([html.H2(title, className="panel-title"), *(body if isinstance(body, list) else [body])],
+                        className=f"panel {cls}".strip(), **props)
+
+
+def message(text: str, tone: str = "info", *, msg_id: str | None = None):
+    """A one-line notice: `info` for an explanation (an empty chart's why), `warning` for bad input."""
+    icon = {"info": "bi-info-circle", "warning": "bi-exclamation-triangle"}[tone]
+    props = {"id": msg_id} if msg_id else {}
+    return html.Div([html.I(className=f"bi {icon} me-2"), text], className=f"notice notice-{tone}", role="status",
+                    **props)
+
+
+def stalled_list(stalled: dict):
+    """签约未开工 warning lights and the largest stalled projects (domain.md §6)."""
+    head = html.Div(
+        [
+            html.Span("签约未开工", className="stall-title"),
+            html.Span([html.I(className="bi bi-circle-fill light-red"), f" 超6个月 {fmt_int(stalled['red'])}"]),
+            html.Span([html.I(className="bi bi-circle-fill light-yellow"), f" 3–6个月 {fmt_int(stalled['yellow'])}"]),
+            html.Span(f"待开工共 {fmt_int(stalled['pipeline'])} 个", className="muted"),
+        ],
+        className="stall-head",
+    )
+    top: pd.DataFrame = stalled["top"]
+    if top.empty:
+        return html.Div([head, html.Div("没有超过3个月未开工的项目", className="muted small")], className="stalled",
+                        id="ov-stalled")
+    rows = [
+        html.Tr([
+            html.Td(html.I(className=f"bi bi-circle-fill {'light-red' if r.days > 180 else 'light-yellow'}")),
+            html.Td(r.name, className="stall-name", title=f"{r.code} · {r.county}"),
+            html.Td(r.county, className="muted"),
+            html.Td(f"{fmt_yi(r.contract_yuan)} 亿", className="num"),
+            html.Td(f"{r.days} 天", className="num muted"),
+        ])
+        for r in top.itertuples()
+    ]
+    return html.Div([head, html.Table(html.Tbody(rows), className="stall-table")], className="stalled",
+                    id="ov-stalled")
+
+
+def parks_table(parks: pd.DataFrame):
+    if parks.empty:
+        return html.Div("本县没有登记的园区", className="muted")
+    rows = [
+        html.Tr([html.Td(r.name, title=f"{r.level}{r.kind}"), html.Td(f"{fmt_int(r.projects)} 个", className="num"),
+                 html.Td(f"{fmt_yi(r.contract_yuan)} 亿", className="num")])
+        for r in parks.itertuples()
+    ]
+    return html.Table(html.Tbody(rows), className="parks-table", id="ov-parks")

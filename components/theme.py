@@ -1,0 +1,109 @@
+"""Look of the cockpit: colours, the CJK font chain and the graph config every chart shares."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+# Chinese text must survive a PNG download made on any viewer's machine, so name the fonts
+# the wall PCs (Noto on Linux, YaHei on Windows, PingFang on macOS) actually have.
+FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+
+BG = "#061a33"
+PANEL = "#0b2545"
+GRID = "rgba(120, 170, 230, 0.15)"
+TEXT = "#e6f0ff"
+MUTED = "#8fb0d9"
+ACCENT = "#33c9ff"
+GOLD = "#ffc857"
+DANGER = "#ff6b6b"
+
+# Sequential scale for money and counts: dark navy (little) to bright cyan-white (much), legible on BG.
+SEQUENTIAL = [
+    [0.0, "#123a66"],
+    [0.25, "#1a5f9e"],
+    [0.5, "#2390d0"],
+    [0.75, "#4fc3f0"],
+    [1.0, "#c8f1ff"],
+]
+# Rates read on a fixed 0–100 % scale, red (low) to green (high), so maps of two regions compare.
+RATE_SCALE = [
+    [0.0, "#b8394a"],
+    [0.5, "#e8b03a"],
+    [1.0, "#2fbf71"],
+]
+
+CATEGORICAL = [ACCENT, GOLD, "#7ee081", "#ff8c69", "#b39dff", "#5ad1c4", "#ff6fae", "#9ec5ff", "#f4e285", "#c0c0c0"]
+
+TOPOJSON_DIR = "topojson/"
+
+
+def base_layout(**overrides) -> dict:
+    layout = {
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "font": {"family": FONT_FAMILY, "color": TEXT, "size": 14},
+        "margin": {"l": 8, "r": 8, "t": 8, "b": 8},
+        "colorway": CATEGORICAL,
+        "hoverlabel": {"font": {"family": FONT_FAMILY, "size": 15}, "bgcolor": PANEL, "bordercolor": ACCENT},
+    }
+    layout.update(overrides)
+    return layout
+
+
+BASE_WIDTH = 1920
+FONT_KEYS = {"font", "textfont", "tickfont", "insidetextfont", "outsidetextfont", "hoverlabel"}
+
+
+def screen_scale(width) -> float:
+    """How much larger than on a 1920-px screen text must be: 1 up to 1920 px, 2 on a 4K wall."""
+    try:
+        return min(max(float(width) / BASE_WIDTH, 1.0), 2.5)
+    except (TypeError, ValueError):
+        return 1.0
+
+
+def scaled(figure: dict, scale: float) -> dict:
+    """The figure with every font size, margin, line width and colour-bar thickness times `scale`."""
+    if scale == 1.0:
+        return figure
+
+    def walk(node, key=None):
+        if isinstance(node, dict):
+            out = {}
+            for k, v in node.items():
+                if k == "size" and key in FONT_KEYS and isinstance(v, (int, float)):
+                    out[k] = round(v * scale, 1)
+                elif key == "margin" and isinstance(v, (int, float)):
+                    out[k] = round(v * scale)
+                elif (k == "thickness" and key == "colorbar") or (k == "width" and key == "line"):
+                    out[k] = round(v * scale)
+                else:
+                    out[k] = walk(v, k)
+            return out
+        if isinstance(node, list):
+            return [walk(v, key) for v in node]
+        return node
+
+    return walk(figure)
+
+
+def _safe_filename(text: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_")
+
+
+def graph_config(title: str, region_name: str, as_of: date, topojson_url: str | None = None) -> dict:
+    """dcc.Graph config: PNG download at 2x named '<title>_<region>_<date>', and a local topojson
+    URL so plotly never reaches for its CDN (engineering.md, offline trap 2)."""
+    config = {
+        "displaylogo": False,
+        "locale": "zh-CN",
+        "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+        "toImageButtonOptions": {
+            "format": "png",
+            "filename": _safe_filename(f"{title}_{region_name}_{as_of.isoformat()}"),
+            "scale": 2,
+        },
+    }
+    if topojson_url:
+        config["topojsonURL"] = topojson_url
+    return config

@@ -1,0 +1,249 @@
+"""Tables of the cockpit database (SQLAlchemy 2 typed models).
+
+Money is integer yuan (元): exact on SQLite, whose NUMERIC is a float, and on PostgreSQL alike.
+Projects carry both county and city adcodes so that a region-scoped aggregate reads one
+covering index instead of joining the region table.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Region(Base):
+    __tablename__ = "region"
+
+    adcode: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(32))
+    short_name: Mapped[str] = mapped_column(String(16))
+    level: Mapped[str] = mapped_column(String(8))
+    parent_adcode: Mapped[int | None] = mapped_column(ForeignKey("region.adcode"))
+    label_lon: Mapped[float] = mapped_column(Float)
+    label_lat: Mapped[float] = mapped_column(Float)
+    sort_order: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (CheckConstraint("level IN ('province', 'city', 'county')", name="level"),)
+
+
+class Industry(Base):
+    __tablename__ = "industry"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), unique=True)
+    short_name: Mapped[str] = mapped_column(String(16))
+    sort_order: Mapped[int] = mapped_column(Integer)
+    is_key: Mapped[bool] = mapped_column(Boolean)
+
+
+class ChainLink(Base):
+    __tablename__ = "chain_link"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    industry_code: Mapped[str] = mapped_column(ForeignKey("industry.code"))
+    stage: Mapped[str] = mapped_column(String(4))
+    sort_order: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(32))
+    is_weak: Mapped[bool] = mapped_column(Boolean, default=False)
+    weak_note: Mapped[str | None] = mapped_column(String(64))
+    anchor_firms: Mapped[str | None] = mapped_column(String(200))
+    # Province plan target over the plan period; NULL where no plan sets one.
+    target_contract_yuan: Mapped[int | None] = mapped_column(BigInteger)
+    target_projects: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (
+        CheckConstraint("stage IN ('up', 'mid', 'down')", name="stage"),
+        Index("uq_chain_link_industry_name", "industry_code", "name", unique=True),
+    )
+
+
+class Park(Base):
+    __tablename__ = "park"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    short_name: Mapped[str] = mapped_column(String(32))
+    county_adcode: Mapped[int] = mapped_column(ForeignKey("region.adcode"))
+    level: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(16))
+    is_platform: Mapped[bool] = mapped_column(Boolean, default=False)
+    lead_industries: Mapped[str | None] = mapped_column(String(100))
+
+
+class Enterprise(Base):
+    __tablename__ = "enterprise"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    origin_province: Mapped[str] = mapped_column(String(16))
+    origin_city: Mapped[str | None] = mapped_column(String(16))
+    source_region: Mapped[str] = mapped_column(String(16))
+    ownership: Mapped[str] = mapped_column(String(16))
+    # Bit mask of vocab.QualityTag; 0 = not an 优强企业.
+    quality_tags: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (Index("ix_enterprise_origin", "origin_city", "origin_province"),)
+
+
+class Project(Base):
+    __tablename__ = "project"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(24), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"))
+    industry_code: Mapped[str] = mapped_column(ForeignKey("industry.code"))
+    chain_link_id: Mapped[int | None] = mapped_column(ForeignKey("chain_link.id"))
+    chain_action: Mapped[str | None] = mapped_column(String(4))
+    # A newer label a project may carry beside its key industry, e.g. 新能源电池及材料.
+    emerging_label: Mapped[str | None] = mapped_column(String(16))
+    county_adcode: Mapped[int] = mapped_column(ForeignKey("region.adcode"))
+    city_adcode: Mapped[int] = mapped_column(ForeignKey("region.adcode"))
+    park_id: Mapped[int | None] = mapped_column(ForeignKey("park.id"))
+    channel: Mapped[str] = mapped_column(String(16))
+    contract_yuan: Mapped[int] = mapped_column(BigInteger)
+    signed_on: Mapped[date] = mapped_column(Date)
+    planned_start_on: Mapped[date | None] = mapped_column(Date)
+    started_on: Mapped[date | None] = mapped_column(Date)
+    planned_production_on: Mapped[date | None] = mapped_column(Date)
+    production_on: Mapped[date | None] = mapped_column(Date)
+    terminated_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(8))
+    is_industrial: Mapped[bool] = mapped_column(Boolean)
+    expected_output_yuan: Mapped[int | None] = mapped_column(BigInteger)
+    expected_jobs: Mapped[int | None] = mapped_column(Integer)
+    expected_tax_yuan: Mapped[int | None] = mapped_column(BigInteger)
+    responsible_unit: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (
+        CheckConstraint("contract_yuan >= 0", name="contract_non_negative"),
+        # The funnel is cumulative only if a project cannot produce before it starts.
+        CheckConstraint(
+            "production_on IS NULL OR (started_on IS NOT NULL AND started_on <= production_on)",
+            name="production_after_start",
+        ),
+        CheckConstraint("started_on IS NULL OR started_on >= signed_on", name="start_after_signing"),
+        CheckConstraint("chain_action IS NULL OR chain_action IN ('建链', '补链', '强链', '延链')", name="chain_action"),
+        # Covering indexes led by the region column: a city's or county's funnel and chain totals
+        # are read from the index alone (scripts/bench.py shows why these and not single columns).
+        Index(
+            "ix_project_city_cover",
+            "city_adcode", "signed_on", "industry_code", "chain_link_id",
+            "started_on", "production_on", "terminated_on", "contract_yuan",
+        ),
+        Index(
+            "ix_project_county_cover",
+            "county_adcode", "signed_on", "industry_code", "chain_link_id",
+            "started_on", "production_on", "terminated_on", "contract_yuan",
+        ),
+        Index(
+            "ix_project_signed_cover",
+            "signed_on", "city_adcode", "industry_code", "chain_link_id",
+            "started_on", "production_on", "terminated_on", "contract_yuan",
+        ),
+        Index("ix_project_enterprise", "enterprise_id"),
+    )
+
+
+class Funding(Base):
+    """Money arriving for a project on a date (到位资金); any period's figure is a sum of these."""
+
+    __tablename__ = "funding"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
+    received_on: Mapped[date] = mapped_column(Date)
+    amount_yuan: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (
+        Index("ix_funding_project_cover", "project_id", "received_on", "amount_yuan"),
+        Index("ix_funding_received", "received_on"),
+    )
+
+
+class Visit(Base):
+    """A visit by an investment-promotion team to an enterprise or a business association (拜访)."""
+
+    __tablename__ = "visit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    visited_on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(12))
+    team: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(16))
+    # The team's home county; NULL for the provincial team, counted at province level only.
+    county_adcode: Mapped[int | None] = mapped_column(ForeignKey("region.adcode"))
+    city_adcode: Mapped[int | None] = mapped_column(ForeignKey("region.adcode"))
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"))
+    association_name: Mapped[str | None] = mapped_column(String(64))
+    # Where the visited party is, for the investor-origin filter.
+    location_province: Mapped[str] = mapped_column(String(16))
+    location_city: Mapped[str | None] = mapped_column(String(16))
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('enterprise', 'association')", name="kind"),
+        Index("ix_visit_date", "visited_on", "kind", "channel", "location_city"),
+        Index("ix_visit_city", "city_adcode", "visited_on"),
+    )
+
+
+class Inspection(Base):
+    """An enterprise's site inspection in Guizhou (赴黔考察), hosted by a county."""
+
+    __tablename__ = "inspection"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    inspected_on: Mapped[date] = mapped_column(Date)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"))
+    team: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(16))
+    county_adcode: Mapped[int | None] = mapped_column(ForeignKey("region.adcode"))
+    city_adcode: Mapped[int | None] = mapped_column(ForeignKey("region.adcode"))
+
+    __table_args__ = (
+        Index("ix_inspection_date", "inspected_on", "channel"),
+        Index("ix_inspection_city", "city_adcode", "inspected_on"),
+    )
+
+
+class AnnualTarget(Base):
+    __tablename__ = "annual_target"
+
+    region_adcode: Mapped[int] = mapped_column(ForeignKey("region.adcode"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    contract_yuan: Mapped[int] = mapped_column(BigInteger)
+    funds_yuan: Mapped[int] = mapped_column(BigInteger)
+    projects: Mapped[int] = mapped_column(Integer)
+
+
+class DatasetInfo(Base):
+    """Facts about the loaded data, e.g. its cut-off date, shown in the cockpit header."""
+
+    __tablename__ = "dataset_info"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

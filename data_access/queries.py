@@ -1,0 +1,246 @@
+"""Aggregate queries of the cockpit. Aggregation happens in the database; results are small.
+
+Each function takes the engine, the RegionScope it serves and the Filters, and returns plain
+ints (money in yuan) or a small DataFrame. Units are converted for display in components/.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Engine, and_, case, func, select
+
+from . import lifecycle
+from .models import ChainLink, DatasetInfo, Enterprise, Funding, Industry, Inspection, Project, Region, Visit
+from .scope import Filters, RegionScope, origin_condition, origin_names
+from .vocab import VISIT_ASSOCIATION, VISIT_ENTERPRISE
+
+
+def data_cutoff(engine: Engine) -> date:
+    """The last day the data covers; figures "as of today" mean as of this day."""
+    with engine.connect() as conn:
+        value = conn.scalar(select(DatasetInfo.value).where(DatasetInfo.key == "data_cutoff"))
+        if value:
+            return date.fromisoformat(value)
+        latest = conn.scalar(select(func.max(Project.signed_on)))
+    return latest or date.today()
+
+
+def dataset_source(engine: Engine) -> str:
+    """'演示数据' for the generated demo set, so nobody mistakes it for the platform's records."""
+    with engine.connect() as conn:
+        value = conn.scalar(select(DatasetInfo.value).where(DatasetInfo.key == "source"))
+    return "演示数据" if value == "demo" else ""
+
+
+def industries(engine: Engine) -> list[tuple[str, str]]:
+    """(code, name) of the industries in plan order."""
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(select(Industry.code, Industry.name).order_by(Industry.sort_order))]
+
+
+def regions(engine: Engine) -> pd.DataFrame:
+    stmt = select(
+        Region.adcode, Region.name, Region.short_name, Region.level, Region.parent_adcode,
+        Region.label_lon, Region.label_lat,
+    ).order_by(Region.sort_order)
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(stmt).mappings().all())
+
+
+def project_conditions(scope: RegionScope, filters: Filters, as_of: date, *, signed_in_period: bool = True):
+    conds = [scope.condition(Project.county_adcode, Project.city_adcode), lifecycle.is_active(as_of)]
+    if signed_in_period:
+        if filters.date_from:
+            conds.append(Project.signed_on >= filters.date_from)
+        conds.append(Project.signed_on <= as_of)
+    if filters.channel:
+        conds.append(Project.channel == filters.channel)
+    if filters.industry:
+        conds.append(Project.industry_code == filters.industry)
+    if filters.origin:
+        conds.append(Project.enterprise_id.in_(select(Enterprise.id).where(origin_condition(filters.origin))))
+    return conds
+
+
+def count_if(cond):
+    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+
+def sum_if(cond, col):
+    return func.coalesce(func.sum(case((cond, col), else_=0)), 0)
+
+
+def project_totals(engine: Engine, scope: RegionScope, filters: Filters) -> dict[str, int]:
+    """Projects signed in the period and active as of its end, with their lifecycle counts and money.
+
+    funds_in_period: money that arrived in the period for any active project of the scope
+    (including projects signed earlier), the platform's 到位资金.
+    funds_to_date: money that arrived up to the period's end for the projects signed in it,
+    the numerator of 资金到位率.
+    """
+    as_of = filters.as_of(data_cutoff(engine))
+    started, producing = lifecycle.is_started(as_of), lifecycle.is_producing(as_of)
+    stmt = select(
+        func.count().label("projects"),
+        func.coalesce(func.sum(Project.contract_yuan), 0).label("contract_yuan"),
+        count_if(started).label("started"),
+        count_if(producing).label("producing"),
+        sum_if(started, Project.contract_yuan).label("started_contract_yuan"),
+        sum_if(producing, Project.contract_yuan).label("producing_contract_yuan"),
+        count_if(Project.park_id.is_not(None)).label("in_park"),
+        count_if(Project.enterprise_id.in_(select(Enterprise.id).where(Enterprise.quality_tags > 0))).label(
+            "quality"
+        ),
+    ).where(*project_conditions(scope, filters, as_of))
+    funds_to_date = (
+        select(func.coalesce(func.sum(Funding.amount_yuan), 0))
+        .join(Project, Project.id == Funding.project_id)
+        .where(*project_conditions(scope, filters, as_of), Funding.received_on <= as_of)
+    )
+    with engine.connect() as conn:
+        row = dict(conn.execute(stmt).mappings().one())
+        row["funds_to_date_yuan"] = conn.scalar(funds_to_date)
+        row["funds_in_period_yuan"] = funds_in_period(conn, scope, filters, as_of)
+    return {k: int(v) for k, v in row.items()}
+
+
+def funding_conditions(scope: RegionScope, filters: Filters, as_of: date) -> list:
+    """Money received in the period for active projects of the scope, whenever they were signed."""
+    conds = project_conditions(scope, filters, as_of, signed_in_period=False)
+    conds.append(Funding.received_on <= as_of)
+    if filters.date_from:
+        conds.append(Funding.received_on >= filters.date_from)
+    return conds
+
+
+def funds_in_period(conn, scope: RegionScope, filters: Filters, as_of: date) -> int:
+    stmt = (
+        select(func.coalesce(func.sum(Funding.amount_yuan), 0))
+        .join(Project, Project.id == Funding.project_id)
+        .where(*funding_conditions(scope, filters, as_of))
+    )
+    return int(conn.scalar(stmt))
+
+
+def totals_by_region(engine: Engine, scope: RegionScope, filters: Filters) -> pd.DataFrame:
+    """One row per region one level below the scope (a county: the county itself), for the map."""
+    as_of = filters.as_of(data_cutoff(engine))
+    if scope.level == "province":
+        key, members = Project.city_adcode, select(Region.adcode).where(Region.level == "city")
+    elif scope.level == "city":
+        key, members = Project.county_adcode, select(Region.adcode).where(Region.parent_adcode == scope.adcode)
+    else:
+        key, members = Project.county_adcode, select(Region.adcode).where(Region.adcode == scope.adcode)
+    started, producing = lifecycle.is_started(as_of), lifecycle.is_producing(as_of)
+    agg = (
+        select(
+            key.label("adcode"),
+            func.count().label("projects"),
+            func.sum(Project.contract_yuan).label("contract_yuan"),
+            count_if(started).label("started"),
+            count_if(producing).label("producing"),
+        )
+        .where(*project_conditions(scope, filters, as_of))
+        .group_by(key)
+    )
+    funds = (
+        select(key.label("adcode"), func.sum(Funding.amount_yuan).label("funds_yuan"))
+        .join(Project, Project.id == Funding.project_id)
+        .where(*funding_conditions(scope, filters, as_of))
+        .group_by(key)
+    )
+    with engine.connect() as conn:
+        funds_by = {int(r.adcode): int(r.funds_yuan) for r in conn.execute(funds)}
+        names = pd.DataFrame(
+            conn.execute(
+                select(Region.adcode, Region.name, Region.short_name, Region.label_lon, Region.label_lat)
+                .where(Region.adcode.in_(members))
+                .order_by(Region.sort_order)
+            ).mappings().all()
+        )
+        figures = pd.DataFrame(conn.execute(agg).mappings().all(), columns=list(agg.selected_columns.keys()))
+    # Regions without a project still belong on the map, with zeros rather than holes.
+    frame = names.merge(figures, on="adcode", how="left")
+    counts = ["projects", "contract_yuan", "started", "producing"]
+    frame[counts] = frame[counts].fillna(0).astype("int64")
+    frame["funds_yuan"] = [funds_by.get(int(a), 0) for a in frame["adcode"]]
+    return frame
+
+
+def funnel(engine: Engine, scope: RegionScope, filters: Filters) -> pd.DataFrame:
+    """签约 → 已开工(含投产) → 已投产, by count and by contract value, as of the period's end."""
+    t = project_totals(engine, scope, filters)
+    return pd.DataFrame(
+        {
+            "stage": ["signed", "started", "producing"],
+            "label": ["签约", "已开工(含投产)", "已投产"],
+            "projects": [t["projects"], t["started"], t["producing"]],
+            "contract_yuan": [t["contract_yuan"], t["started_contract_yuan"], t["producing_contract_yuan"]],
+        }
+    )
+
+
+def chain_link_totals(engine: Engine, scope: RegionScope, filters: Filters) -> pd.DataFrame:
+    """Per chain link of the key industries: active projects signed in the period and their money."""
+    as_of = filters.as_of(data_cutoff(engine))
+    started, producing = lifecycle.is_started(as_of), lifecycle.is_producing(as_of)
+    agg = (
+        select(
+            Project.chain_link_id.label("link_id"),
+            func.count().label("projects"),
+            func.sum(Project.contract_yuan).label("contract_yuan"),
+            count_if(started).label("started"),
+            count_if(producing).label("producing"),
+        )
+        .where(*project_conditions(scope, filters, as_of), Project.chain_link_id.is_not(None))
+        .group_by(Project.chain_link_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            ChainLink.id.label("link_id"), ChainLink.industry_code, Industry.name.label("industry_name"),
+            ChainLink.stage, ChainLink.sort_order, ChainLink.name, ChainLink.is_weak,
+            ChainLink.target_contract_yuan, ChainLink.target_projects,
+            func.coalesce(agg.c.projects, 0).label("projects"),
+            func.coalesce(agg.c.contract_yuan, 0).label("contract_yuan"),
+            func.coalesce(agg.c.started, 0).label("started"),
+            func.coalesce(agg.c.producing, 0).label("producing"),
+        )
+        .join(Industry, Industry.code == ChainLink.industry_code)
+        .outerjoin(agg, agg.c.link_id == ChainLink.id)
+        .order_by(Industry.sort_order, ChainLink.sort_order)
+    )
+    if filters.industry:
+        stmt = stmt.where(ChainLink.industry_code == filters.industry)
+    with engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(stmt).mappings().all())
+    for col in ("projects", "contract_yuan", "started", "producing"):
+        frame[col] = frame[col].astype("int64")
+    return frame
+
+
+def activity_totals(engine: Engine, scope: RegionScope, filters: Filters) -> dict[str, int]:
+    """Enterprise visits, business-association visits and site inspections (赴黔考察) in the period."""
+    as_of = filters.as_of(data_cutoff(engine))
+    vconds = [scope.condition(Visit.county_adcode, Visit.city_adcode), Visit.visited_on <= as_of]
+    iconds = [scope.condition(Inspection.county_adcode, Inspection.city_adcode), Inspection.inspected_on <= as_of]
+    if filters.date_from:
+        vconds.append(Visit.visited_on >= filters.date_from)
+        iconds.append(Inspection.inspected_on >= filters.date_from)
+    if filters.channel:
+        vconds.append(Visit.channel == filters.channel)
+        iconds.append(Inspection.channel == filters.channel)
+    if filters.origin:
+        names = origin_names(filters.origin)
+        vconds.append(Visit.location_city.in_(names) | Visit.location_province.in_(names))
+        iconds.append(Inspection.enterprise_id.in_(select(Enterprise.id).where(origin_condition(filters.origin))))
+    visits = select(
+        count_if(Visit.kind == VISIT_ENTERPRISE).label("enterprise_visits"),
+        count_if(Visit.kind == VISIT_ASSOCIATION).label("association_visits"),
+    ).where(and_(*vconds))
+    inspections = select(func.count()).select_from(Inspection).where(and_(*iconds))
+    with engine.connect() as conn:
+        row = dict(conn.execute(visits).mappings().one())
+        row["inspections"] = conn.scalar(inspections)
+    return {k: int(v) for k, v in row.items()}

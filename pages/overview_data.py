@@ -1,0 +1,76 @@
+"""Everything the overview shows for one region and one set of filters, fetched in one place."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from data_access import overview as ov
+from data_access import queries as q
+from data_access.db import get_engine
+from data_access.scope import Filters, RegionScope
+
+from data_access.scope import resolve_scope
+from pages.cache import cache
+
+
+def shift_year(filters: Filters, years: int = -1) -> Filters | None:
+    """The same period a year earlier; None for periods longer than a year (no like-for-like)."""
+    if not (filters.date_from and filters.date_to) or (filters.date_to - filters.date_from).days > 366:
+        return None
+    return replace(filters, date_from=_shift(filters.date_from, years), date_to=_shift(filters.date_to, years))
+
+
+def _shift(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+@cache.memoize()
+def overview_data(url: str, scope: RegionScope, filters: Filters) -> dict:
+    engine = get_engine(url)
+    cutoff = q.data_cutoff(engine)
+    as_of = filters.as_of(cutoff)
+    previous = shift_year(filters)
+    data = {
+        "cutoff": cutoff,
+        "as_of": as_of,
+        "totals": q.project_totals(engine, scope, filters),
+        # A county is drawn among its city's counties, so the map needs the city's breakdown.
+        "regions": q.totals_by_region(
+            engine, resolve_scope(engine, scope.parent_adcode) if scope.level == "county" else scope, filters
+        ),
+        "parks": ov.parks_in(engine, scope, filters) if scope.level == "county" else None,
+        "funnel": q.funnel(engine, scope, filters),
+        "activity": q.activity_totals(engine, scope, filters),
+        "industries": ov.industry_totals(engine, scope, filters),
+        "sources": ov.source_region_totals(engine, scope, filters),
+        "trend": ov.monthly_series(engine, scope, filters),
+        "durations": ov.stage_medians(engine, scope, filters),
+        "stalled": ov.stalled_projects(engine, scope, filters),
+        "target": ov.annual_target(engine, scope, as_of.year),
+        "previous": None,
+    }
+    if data["target"]:
+        year_so_far = Filters(date_from=date(as_of.year, 1, 1), date_to=as_of)
+        data["year_totals"] = q.project_totals(engine, scope, year_so_far)
+    if previous is not None:
+        data["previous"] = {
+            "totals": q.project_totals(engine, scope, previous),
+            "activity": q.activity_totals(engine, scope, previous),
+            "trend": ov.monthly_series(engine, scope, previous),
+        }
+    return data
+
+
+@cache.memoize()
+def static_options(url: str) -> dict:
+    """Filter choices and the data's date span; they change only when data is loaded."""
+    engine = get_engine(url)
+    return {
+        "origins": ov.origin_options(engine),
+        "industries": q.industries(engine),
+        "first": ov.first_signing(engine),
+        "cutoff": q.data_cutoff(engine),
+    }

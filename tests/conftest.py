@@ -1,0 +1,102 @@
+"""Shared fixtures: a demo database on SQLite, and the same on PostgreSQL when one is reachable.
+
+`COCKPIT_TEST_POSTGRES_URL` (set by scripts/test.sh when PostgreSQL answers) names a server
+database the tests may use to create and drop a scratch database of their own.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def scratch_postgres_url() -> str | None:
+    """A fresh, empty PostgreSQL database for this test session, or None without a server."""
+    admin_url = os.environ.get("COCKPIT_TEST_POSTGRES_URL")
+    if not admin_url:
+        return None
+    name = f"cockpit_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_postgres_database(url: str) -> None:
+    from data_access.db import get_engine
+
+    get_engine(url).dispose()
+    admin = create_engine(os.environ["COCKPIT_TEST_POSTGRES_URL"], isolation_level="AUTOCOMMIT")
+    name = make_url(url).database
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def backend_url(request, tmp_path_factory):
+    """Factory: the URL of an empty database for a backend; PostgreSQL ones are dropped at the end."""
+    created: list[str] = []
+
+    def make(backend: str) -> str:
+        if backend == "sqlite":
+            return f"sqlite:///{tmp_path_factory.mktemp('db') / 'cockpit.db'}"
+        url = scratch_postgres_url()
+        if url is None:
+            pytest.skip("PostgreSQL not reachable (COCKPIT_TEST_POSTGRES_URL unset)")
+        created.append(url)
+        return url
+
+    yield make
+    for url in created:
+        drop_postgres_database(url)
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite_url(tmp_path_factory) -> str:
+    """One SQLite file with the demo data, shared by every test that reads it."""
+    from data_access.demo import ensure_demo_database
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'cockpit.db'}"
+    ensure_demo_database(url)
+    return url
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def demo_engine(request, backend_url):
+    """An engine on a database holding the full deterministic demo data set."""
+    from data_access.db import get_engine
+    from data_access.demo import ensure_demo_database
+
+    if request.param == "sqlite":
+        return get_engine(request.getfixturevalue("demo_sqlite_url"))
+    return ensure_demo_database(backend_url(request.param))
+
+
+@pytest.fixture(scope="session")
+def cockpit_app(demo_sqlite_url):
+    """The cockpit's Dash app module, imported once, on the SQLite demo database.
+
+    The app reads COCKPIT_DATABASE_URL on import and on every request, so a test may point a
+    request at another demo database by setting the variable for its duration.
+    """
+    if "app" in sys.modules:
+        pytest.fail("module `app` was imported before the cockpit_app fixture; import it lazily", pytrace=False)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("COCKPIT_DATABASE_URL", demo_sqlite_url)
+    import app
+
+    yield app
+    mp.undo()
