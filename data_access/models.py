@@ -247,3 +247,63 @@ class DatasetInfo(Base):
 
     key: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
+
+
+# Candidate visit counts are read per enterprise (data_access/chains.py); declared here, beside the
+# tables of the chain page, so the Visit class above stays as the foundation defined it.
+Index("ix_visit_enterprise", Visit.enterprise_id, Visit.visited_on)
+
+
+class ChainLinkTarget(Base):
+    """A plan's target for a chain link in a region (the province or a city) over the plan period.
+
+    The province's row repeats chain_link.target_*; cities' rows share it out. A region without a
+    row, or with NULL or 0, has no target for the link (data_access/chains.py says what follows).
+    """
+
+    __tablename__ = "chain_link_target"
+
+    chain_link_id: Mapped[int] = mapped_column(ForeignKey("chain_link.id"), primary_key=True)
+    region_adcode: Mapped[int] = mapped_column(ForeignKey("region.adcode"), primary_key=True)
+    period_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    period_end: Mapped[date] = mapped_column(Date)
+    target_contract_yuan: Mapped[int | None] = mapped_column(BigInteger)
+    target_projects: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (
+        CheckConstraint("period_end > period_start", name="period"),
+        CheckConstraint("target_contract_yuan IS NULL OR target_contract_yuan >= 0", name="contract_non_negative"),
+        CheckConstraint("target_projects IS NULL OR target_projects >= 0", name="projects_non_negative"),
+        Index("ix_chain_link_target_region", "region_adcode", "period_start"),
+    )
+
+
+class Lead(Base):
+    """An enterprise in the target library (招商线索 / 目标企业库) for a chain link it could fill.
+
+    Held by a county's team, or by the provincial team (county and city NULL), like visits; a
+    signed lead points at the project it became.
+    """
+
+    __tablename__ = "lead"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"))
+    chain_link_id: Mapped[int] = mapped_column(ForeignKey("chain_link.id"))
+    county_adcode: Mapped[int | None] = mapped_column(ForeignKey("region.adcode"))
+    city_adcode: Mapped[int | None] = mapped_column(ForeignKey("region.adcode"))
+    stage: Mapped[str] = mapped_column(String(8))
+    channel: Mapped[str] = mapped_column(String(16))
+    listed_on: Mapped[date] = mapped_column(Date)
+    stage_on: Mapped[date] = mapped_column(Date)
+    # 意向投资额 as the enterprise stated it; NULL where it has not said.
+    intended_yuan: Mapped[int | None] = mapped_column(BigInteger)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id"))
+
+    __table_args__ = (
+        CheckConstraint("stage IN ('线索', '在谈', '已签约')", name="stage"),
+        CheckConstraint("project_id IS NULL OR stage = '已签约'", name="project_when_signed"),
+        CheckConstraint("stage_on >= listed_on", name="stage_after_listing"),
+        Index("ix_lead_link", "chain_link_id", "city_adcode", "county_adcode", "stage"),
+        Index("ix_lead_enterprise", "enterprise_id"),
+    )

@@ -170,13 +170,17 @@ def totals_by_region(engine: Engine, scope: RegionScope, filters: Filters) -> pd
 
 def funnel(engine: Engine, scope: RegionScope, filters: Filters) -> pd.DataFrame:
     """签约 → 已开工(含投产) → 已投产, by count and by contract value, as of the period's end."""
-    t = project_totals(engine, scope, filters)
+    return funnel_of(project_totals(engine, scope, filters))
+
+
+def funnel_of(totals: dict[str, int]) -> pd.DataFrame:
+    """The funnel read off project_totals' figures, for callers that have them already."""
     return pd.DataFrame(
         {
             "stage": ["signed", "started", "producing"],
             "label": ["签约", "已开工(含投产)", "已投产"],
-            "projects": [t["projects"], t["started"], t["producing"]],
-            "contract_yuan": [t["contract_yuan"], t["started_contract_yuan"], t["producing_contract_yuan"]],
+            "projects": [totals["projects"], totals["started"], totals["producing"]],
+            "contract_yuan": [totals["contract_yuan"], totals["started_contract_yuan"], totals["producing_contract_yuan"]],
         }
     )
 

@@ -40,11 +40,13 @@ def layout(adcode=None, **query):
     options = static_options(url)
     state = parse(query, options["cutoff"], options["first"], {c for c, _ in options["industries"]})
     data = overview_data(url, scope, state.filters)
-    search = search_of(state.filters)
+    search = search_of(state.filters, period_range("this_year", options["cutoff"], options["first"]))
     return html.Div(
         [
             dcc.Store(id="ov-map-data", data=_map_store(data["regions"])),
             dcc.Store(id="ov-funnel-data", data=data["funnel"].to_dict("list")),
+            # The filters this view was drawn with, so mounting the filter bar changes nothing.
+            dcc.Store(id="ov-search", data=search),
             html.Div(
                 [breadcrumb(_trail(engine, scope, search)),
                  html.H1(f"{scope.name} · 招商引资总览", className="page-title"),
@@ -319,10 +321,10 @@ def switch_funnel(measure, frame):
     Input("f-channel", "value"),
     Input("f-origin", "value"),
     Input("f-industry", "value"),
-    State("_pages_location", "search"),
+    State("ov-search", "data"),
     prevent_initial_call=True,
 )
-def apply_filters(period, start, end, channel, origin, industry, current_search):
+def apply_filters(period, start, end, channel, origin, industry, drawn_search):
     if not period:
         return no_update
     options = static_options(database_url())
@@ -331,5 +333,5 @@ def apply_filters(period, start, end, channel, origin, industry, current_search)
     query = {"from": str(start)[:10] if start else None, "to": str(end)[:10] if end else None,
              "channel": channel, "origin": origin, "industry": industry}
     state = parse(query, options["cutoff"], options["first"], {c for c, _ in options["industries"]})
-    search = search_of(state.filters)
-    return no_update if search == (current_search or "") else search
+    search = search_of(state.filters, period_range("this_year", options["cutoff"], options["first"]))
+    return no_update if search == drawn_search else search

@@ -33,16 +33,17 @@ def overview_data(url: str, scope: RegionScope, filters: Filters) -> dict:
     cutoff = q.data_cutoff(engine)
     as_of = filters.as_of(cutoff)
     previous = shift_year(filters)
+    totals = q.project_totals(engine, scope, filters)
     data = {
         "cutoff": cutoff,
         "as_of": as_of,
-        "totals": q.project_totals(engine, scope, filters),
+        "totals": totals,
         # A county is drawn among its city's counties, so the map needs the city's breakdown.
         "regions": q.totals_by_region(
             engine, resolve_scope(engine, scope.parent_adcode) if scope.level == "county" else scope, filters
         ),
         "parks": ov.parks_in(engine, scope, filters) if scope.level == "county" else None,
-        "funnel": q.funnel(engine, scope, filters),
+        "funnel": q.funnel_of(totals),
         "activity": q.activity_totals(engine, scope, filters),
         "industries": ov.industry_totals(engine, scope, filters),
         "sources": ov.source_region_totals(engine, scope, filters),

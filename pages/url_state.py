@@ -72,11 +72,15 @@ def parse(query: dict, cutoff: date, first: date | None, industries: set[str]) -
     return ViewState(filters=filters, period=period_of(filters, cutoff, first), problems=problems)
 
 
-def search_of(filters: Filters) -> str:
-    """The query string for filters ('' when none), in a fixed order so links compare equal."""
+def search_of(filters: Filters, default_range: tuple[date, date] | None = None) -> str:
+    """The query string for filters ('' when none), in a fixed order so links compare equal.
+
+    The default period (this year) is left out, so the plain link to a region stays plain.
+    """
+    dated = (filters.date_from, filters.date_to) != default_range
     params = {
-        "from": filters.date_from.isoformat() if filters.date_from else None,
-        "to": filters.date_to.isoformat() if filters.date_to else None,
+        "from": filters.date_from.isoformat() if dated and filters.date_from else None,
+        "to": filters.date_to.isoformat() if dated and filters.date_to else None,
         "channel": filters.channel,
         "origin": filters.origin,
         "industry": filters.industry,

@@ -332,8 +332,9 @@ def main(argv=None) -> int:
                         + ", ".join(f"{t} {c:,}" for t, c in counts.items()))
                 facts.append(line)
                 print("  " + line, flush=True)
-                print(f"  {'query':<48} {'median':>9} {'p95':>9} {'rows':>6}")
+                print(f"  {'query':<48} {'median':>9} {'p95':>9} {'rows':>6}   ({load_note()})")
                 results.extend(measure(engine, scale, backend, args.repeat))
+                print(f"  ({load_note()})")
                 if args.explain:
                     explain(engine, scale)
                 engine.dispose()
@@ -348,7 +349,32 @@ def main(argv=None) -> int:
     return 0
 
 
+def code_version() -> str:
+    """Which code was measured: the query and model files change while the cockpit is built."""
+    import hashlib
+    import sqlite3
+
+    import sqlalchemy
+
+    parts = []
+    for name in ("queries.py", "models.py"):
+        path = ROOT / "data_access" / name
+        parts.append(f"{name} {hashlib.sha1(path.read_bytes()).hexdigest()[:10]}")
+    parts.append(f"SQLite {sqlite3.sqlite_version}, SQLAlchemy {sqlalchemy.__version__}")
+    return "; ".join(parts)
+
+
+def load_note() -> str:
+    try:
+        import os
+
+        return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return ""
+
+
 def report(results: list[Result], facts: list[str]) -> None:
+    print(f"\n# Measured code: {code_version()}")
     print("\n# Load and size")
     for line in facts:
         print(line)

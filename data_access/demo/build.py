@@ -11,7 +11,7 @@ from collections import Counter
 import numpy as np
 from sqlalchemy import Connection
 
-from . import activity, funding, progress, published, targets
+from . import activity, funding, leads, link_targets, progress, published, targets
 from . import dates as D
 from .context import Context, load_context
 from .enterprises import Registry
@@ -158,6 +158,7 @@ def generate(conn: Connection) -> dict[str, list[dict]]:
     registry.finish_tags()
 
     target_rows = targets.build(ctx, projects, funding_rows, stream("targets"))
+    lead_rows = leads.build(ctx, registry, projects, visit_rows, inspection_rows, stream("leads"))
     info = [
         {"key": "data_cutoff", "value": D.CUTOFF.isoformat()},
         {"key": "source", "value": "demo"},
@@ -171,5 +172,7 @@ def generate(conn: Connection) -> dict[str, list[dict]]:
         "visit": visit_rows,
         "inspection": inspection_rows,
         "annual_target": target_rows,
+        "chain_link_target": link_targets.build(ctx),
+        "lead": lead_rows,
         "dataset_info": info,
     }

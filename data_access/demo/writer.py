@@ -3,16 +3,19 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Engine, insert, text
 
-from ..models import AnnualTarget, Base, DatasetInfo, Enterprise, Funding, Inspection, Project, Visit
+from ..models import (
+    AnnualTarget, Base, ChainLinkTarget, DatasetInfo, Enterprise, Funding, Inspection, Lead, Project, Visit,
+)
 
 CHUNK = 10_000
 # Parents before children (foreign keys are enforced on SQLite too).
 TABLES = [
     ("enterprise", Enterprise), ("project", Project), ("funding", Funding), ("visit", Visit),
-    ("inspection", Inspection), ("annual_target", AnnualTarget), ("dataset_info", DatasetInfo),
+    ("inspection", Inspection), ("annual_target", AnnualTarget), ("chain_link_target", ChainLinkTarget),
+    ("lead", Lead), ("dataset_info", DatasetInfo),
 ]
 # Tables whose integer ids are given explicitly: PostgreSQL's sequences must be moved past them.
-SERIAL_TABLES = ("enterprise", "project", "funding", "visit", "inspection", "chain_link", "park")
+SERIAL_TABLES = ("enterprise", "project", "funding", "visit", "inspection", "chain_link", "park", "lead")
 
 
 def write(conn: Connection, data: dict[str, list[dict]]) -> dict[str, int]:
