@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+import time
 from pathlib import Path
 
 import dash
@@ -62,6 +64,29 @@ app = Dash(
 init_cache(server)
 
 
+def _prewarm() -> None:
+    from data_access.config import database_url
+    from data_access.schema import has_projects
+    from pages.overview_data import prewarm
+
+    with server.app_context():
+        try:
+            if has_projects(get_engine()):
+                started = time.perf_counter()
+                n = prewarm(database_url())
+                log.info("prewarmed %d default views in %.1f s", n, time.perf_counter() - started)
+        except Exception:  # a cold cache is slower, never wrong: the cockpit must still start
+            log.exception("prewarming the view cache failed")
+
+
+def start_prewarm() -> None:
+    if os.environ.get("COCKPIT_PREWARM", "1") == "1":
+        threading.Thread(target=_prewarm, name="prewarm", daemon=True).start()
+
+
+start_prewarm()
+
+
 @server.route("/vendor/<path:filename>")
 def vendor(filename: str):
     if Path(filename).suffix not in VENDOR_SUFFIXES:
@@ -88,6 +113,7 @@ def main() -> None:
     if not has_projects(get_engine()):
         log.info("数据库为空，正在生成演示数据 (empty database: generating demo data) …")
         ensure_demo_database()
+        start_prewarm()
     host = os.environ.get("COCKPIT_HOST", "127.0.0.1")
     port = int(os.environ.get("COCKPIT_PORT", "8050"))
     log.info("贵州省招商引资驾驶舱: http://%s:%d/", host, port)

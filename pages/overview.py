@@ -47,6 +47,10 @@ def layout(adcode=None, **query):
             dcc.Store(id="ov-funnel-data", data=data["funnel"].to_dict("list")),
             # The filters this view was drawn with, so mounting the filter bar changes nothing.
             dcc.Store(id="ov-search", data=search),
+            dcc.Store(id="ov-periods", data={
+                key: [d.isoformat() for d in period_range(key, options["cutoff"], options["first"])]
+                for key in ("this_year", "last_year", "all")
+            }),
             html.Div(
                 [breadcrumb(_trail(engine, scope, search)),
                  html.H1(f"{scope.name} · 招商引资总览", className="page-title"),
@@ -313,7 +317,34 @@ def switch_funnel(measure, frame):
     return patch
 
 
-@callback(
+# Filters rewrite the query string in the browser; the router then renders the new view. Done
+# client-side so that mounting a view (which "changes" every filter) costs no request.
+clientside_callback(
+    """
+    function (period, start, end, channel, origin, industry, periods, drawn) {
+        const nu = window.dash_clientside.no_update;
+        if (!period || !periods) { return nu; }
+        const fired = (window.dash_clientside.callback_context.triggered || []).map(t => t.prop_id);
+        if (fired.some(id => id.startsWith("f-period.")) && period !== "custom") {
+            [start, end] = periods[period];
+        }
+        start = start ? String(start).slice(0, 10) : null;
+        end = end ? String(end).slice(0, 10) : null;
+        if (start && end && start > end) { return nu; }
+        const params = new URLSearchParams();
+        const [d0, d1] = periods.this_year;
+        if (!(start === d0 && end === d1)) {
+            if (start) { params.set("from", start); }
+            if (end) { params.set("to", end); }
+        }
+        if (channel) { params.set("channel", channel); }
+        if (origin) { params.set("origin", origin); }
+        if (industry) { params.set("industry", industry); }
+        const text = params.toString();
+        const search = text ? "?" + text : "";
+        return search === drawn ? nu : search;
+    }
+    """,
     Output("_pages_location", "search", allow_duplicate=True),
     Input("f-period", "value"),
     Input("f-dates", "start_date"),
@@ -321,17 +352,7 @@ def switch_funnel(measure, frame):
     Input("f-channel", "value"),
     Input("f-origin", "value"),
     Input("f-industry", "value"),
+    State("ov-periods", "data"),
     State("ov-search", "data"),
     prevent_initial_call=True,
 )
-def apply_filters(period, start, end, channel, origin, industry, drawn_search):
-    if not period:
-        return no_update
-    options = static_options(database_url())
-    if dash.ctx.triggered_id == "f-period" and period != "custom":
-        start, end = period_range(period, options["cutoff"], options["first"])
-    query = {"from": str(start)[:10] if start else None, "to": str(end)[:10] if end else None,
-             "channel": channel, "origin": origin, "industry": industry}
-    state = parse(query, options["cutoff"], options["first"], {c for c, _ in options["industries"]})
-    search = search_of(state.filters, period_range("this_year", options["cutoff"], options["first"]))
-    return no_update if search == drawn_search else search

@@ -75,3 +75,28 @@ def static_options(url: str) -> dict:
         "first": ov.first_signing(engine),
         "cutoff": q.data_cutoff(engine),
     }
+
+
+def default_filters(url: str) -> Filters:
+    """The filters of a plain link: this year up to the data's cut-off."""
+    from pages.url_state import period_range
+
+    options = static_options(url)
+    start, end = period_range("this_year", options["cutoff"], options["first"])
+    return Filters(date_from=start, date_to=end)
+
+
+def prewarm(url: str, levels: tuple[str, ...] = ("province", "city")) -> int:
+    """Compute the default views of the given levels into the cache; returns how many.
+
+    A wall display opens the province and drills into cities far more than anything else, so
+    those answers are ready before the first click. Runs in the background at start-up.
+    """
+    engine = get_engine(url)
+    from data_access.queries import regions
+
+    filters = default_filters(url)
+    codes = [int(r.adcode) for r in regions(engine).itertuples() if r.level in levels]
+    for code in codes:
+        overview_data(url, resolve_scope(engine, code), filters)
+    return len(codes)

@@ -96,6 +96,7 @@ def cockpit_app(demo_sqlite_url):
         pytest.fail("module `app` was imported before the cockpit_app fixture; import it lazily", pytrace=False)
     mp = pytest.MonkeyPatch()
     mp.setenv("COCKPIT_DATABASE_URL", demo_sqlite_url)
+    mp.setenv("COCKPIT_PREWARM", "0")  # tests measure what they render, not a background thread
     import app
 
     yield app
