@@ -107,3 +107,14 @@ def graph_config(title: str, region_name: str, as_of: date, topojson_url: str | 
     if topojson_url:
         config["topojsonURL"] = topojson_url
     return config
+
+
+# Coverage classes of chain links (data_access/chains.py), one scale for every chart of the chain
+# page: red for a gap, amber for on the way, green for ahead; "nothing there" and "no target" in
+# greys that recede behind the classes a leader acts on. Text colours keep labels legible on each.
+from data_access.chains import BASIC, BLANK, NO_TARGET, STRONG, WEAK  # noqa: E402  (kept with its use)
+
+COVERAGE_FILL = {BLANK: "#1b2d45", WEAK: "#d9534f", BASIC: "#e8b03a", STRONG: "#2fbf71", NO_TARGET: "#4f6a8c"}
+COVERAGE_TEXT = {BLANK: MUTED, WEAK: "#ffffff", BASIC: BG, STRONG: BG, NO_TARGET: "#ffffff"}
+WEAK_LINK_LINE = GOLD  # outline of the links plans name as 短板
+SELECTED_LINE = "#ffffff"

@@ -1,12 +1,14 @@
 """The target library (招商线索 / 目标企业库): enterprises the teams visited, each listed for a chain
 link it could fill, with its stage, derived from the visits and inspections already generated.
 
-* 已签约: a project on a chain link whose investor had been visited before signing; the lead was
-  listed at the first visit and is held by the county the project landed in.
+* 已签约: a project on a chain link whose investor had been visited in the two years before
+  signing; the lead was listed at the first of those visits and is held by the county the project
+  landed in.
 * 在谈 / 线索: other visited enterprises of a key industry (read from their projects or, for
   prospects, from the trade word of their name), listed with a chance that grows with the visits
   they had. The team that visited most holds the lead (the provincial team when only it did); 在谈
-  once the enterprise inspected a site in Guizhou (赴黔考察) or had a third visit, else 线索.
+  once the enterprise, visited at least twice, inspected a site in Guizhou (赴黔考察) after it was
+  listed, else 线索.
 * The link: weak links are drawn three times as often (补链 is what the teams chase), and the
   links whose hub counties include the team's county twice as often.
 
@@ -29,7 +31,8 @@ WEAK_WEIGHT = 3.0
 HUB_WEIGHT = 2.0
 LIST_BASE = 0.18      # chance that a once-visited enterprise is listed
 LIST_PER_VISIT = 0.12  # … plus this for every further visit
-TALKS_VISITS = 3
+TALKS_VISITS = 2
+LEAD_TIME_DAYS = 730  # a visit this long before signing still counts as the lead's start
 UNSTATED_INTENT = 0.15  # share of open leads without a stated 意向投资额
 INTENT_STEP = 1_000_000  # stated in 百万元
 
@@ -110,11 +113,12 @@ def build(ctx: Context, registry: Registry, projects: list[dict], visit_rows: li
         eid = p["enterprise_id"]
         project_industries[eid].append(p["industry"])
         h = visited.get(eid)
-        if h is None or h.days[0] >= p["signed"] or (eid, p["link"]) in taken:
+        before = [d for d in h.days if 0 < (p["signed"] - d).days <= LEAD_TIME_DAYS] if h else []
+        if not before or (eid, p["link"]) in taken:
             continue
         taken.add((eid, p["link"]))
         leads.append({"enterprise_id": eid, "chain_link_id": p["link"], "county_adcode": p["county"],
-                      "city_adcode": p["city"], "stage": "已签约", "channel": p["channel"], "listed_on": h.days[0],
+                      "city_adcode": p["city"], "stage": "已签约", "channel": p["channel"], "listed_on": before[0],
                       "stage_on": p["signed"], "intended_yuan": p["size_wan"] * WAN, "project_id": p["id"]})
 
     choices: dict[tuple, Choice] = {}
@@ -137,9 +141,7 @@ def build(ctx: Context, registry: Registry, projects: list[dict], visit_rows: li
             continue
         taken.add((eid, link))
         listed = h.days[0]
-        talks = [d for d in inspected.get(eid, []) if d >= listed]
-        if len(h.days) >= TALKS_VISITS:
-            talks.append(h.days[TALKS_VISITS - 1])
+        talks = [d for d in inspected.get(eid, []) if d >= listed] if len(h.days) >= TALKS_VISITS else []
         size = registry.max_size.get(eid)
         intended = None
         if size and u[2] >= UNSTATED_INTENT:
