@@ -110,6 +110,7 @@ def main() -> None:
     from data_access.schema import has_projects
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     if not has_projects(get_engine()):
         log.info("数据库为空，正在生成演示数据 (empty database: generating demo data) …")
         ensure_demo_database()

@@ -16,9 +16,12 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
+    ForeignKeyConstraint,
     Integer,
     MetaData,
     String,
+    UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -29,6 +32,14 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# What a view of projects reads: the period, the lifecycle dates, the money and the columns its
+# breakdowns group by. Placed after the leading region column of the covering indexes.
+COVER_COLUMNS = (
+    "signed_on", "terminated_on", "started_on", "production_on", "contract_yuan",
+    "industry_code", "chain_link_id", "park_id", "quality_tags", "source_region",
+)
 
 
 class Base(DeclarativeBase):
@@ -47,7 +58,11 @@ class Region(Base):
     label_lat: Mapped[float] = mapped_column(Float)
     sort_order: Mapped[int] = mapped_column(Integer)
 
-    __table_args__ = (CheckConstraint("level IN ('province', 'city', 'county')", name="level"),)
+    __table_args__ = (
+        CheckConstraint("level IN ('province', 'city', 'county')", name="level"),
+        # Lets project (county, city) reference a real county-in-city pair.
+        UniqueConstraint("adcode", "parent_adcode", name="uq_region_adcode_parent"),
+    )
 
 
 class Industry(Base):
@@ -116,6 +131,12 @@ class Project(Base):
     code: Mapped[str] = mapped_column(String(24), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"))
+    # The investor as the platform records it on the project at signing (投资方所在地, 来源区域,
+    # 优强企业类型): a project keeps the origin and standing its investor had when it was signed.
+    origin_province: Mapped[str] = mapped_column(String(16))
+    origin_city: Mapped[str | None] = mapped_column(String(16))
+    source_region: Mapped[str] = mapped_column(String(16))
+    quality_tags: Mapped[int] = mapped_column(Integer, default=0)
     industry_code: Mapped[str] = mapped_column(ForeignKey("industry.code"))
     chain_link_id: Mapped[int | None] = mapped_column(ForeignKey("chain_link.id"))
     chain_action: Mapped[str | None] = mapped_column(String(4))
@@ -148,40 +169,51 @@ class Project(Base):
         ),
         CheckConstraint("started_on IS NULL OR started_on >= signed_on", name="start_after_signing"),
         CheckConstraint("chain_action IS NULL OR chain_action IN ('建链', '补链', '强链', '延链')", name="chain_action"),
-        # Covering indexes led by the region column: a city's or county's funnel and chain totals
-        # are read from the index alone (scripts/bench.py shows why these and not single columns).
-        Index(
-            "ix_project_city_cover",
-            "city_adcode", "signed_on", "industry_code", "chain_link_id",
-            "started_on", "production_on", "terminated_on", "contract_yuan",
+        # city_adcode is the county's city, kept so by the database rather than by every loader.
+        ForeignKeyConstraint(
+            ["county_adcode", "city_adcode"], ["region.adcode", "region.parent_adcode"],
+            name="fk_project_county_in_city",
         ),
-        Index(
-            "ix_project_county_cover",
-            "county_adcode", "signed_on", "industry_code", "chain_link_id",
-            "started_on", "production_on", "terminated_on", "contract_yuan",
-        ),
-        Index(
-            "ix_project_signed_cover",
-            "signed_on", "city_adcode", "industry_code", "chain_link_id",
-            "started_on", "production_on", "terminated_on", "contract_yuan",
-        ),
+        # Target of funding's (project, county, city) reference, which keeps funding's copy in step.
+        UniqueConstraint("id", "county_adcode", "city_adcode", name="uq_project_id_region"),
+        # Covering indexes led by the region column: every figure of a city's or county's view is
+        # read from the index alone (scripts/bench.py and bench_views.py show why these).
+        Index("ix_project_city_cover", "city_adcode", *COVER_COLUMNS, "county_adcode"),
+        Index("ix_project_county_cover", "county_adcode", *COVER_COLUMNS),
+        Index("ix_project_signed_cover", *COVER_COLUMNS, "city_adcode"),
         Index("ix_project_enterprise", "enterprise_id"),
+        # The few terminated projects, whose money a region's 到位资金 leaves out.
+        Index("ix_project_terminated", "terminated_on", "city_adcode", "county_adcode",
+              sqlite_where=text("terminated_on IS NOT NULL"), postgresql_where=text("terminated_on IS NOT NULL")),
     )
 
 
 class Funding(Base):
-    """Money arriving for a project on a date (到位资金); any period's figure is a sum of these."""
+    """Money arriving for a project on a date (到位资金); any period's figure is a sum of these.
+
+    The project's county and city are repeated here so a region's money is summed from one index;
+    the composite foreign key cascades any correction of a project's place to its money.
+    """
 
     __tablename__ = "funding"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
+    project_id: Mapped[int] = mapped_column(Integer)
+    county_adcode: Mapped[int] = mapped_column(Integer)
+    city_adcode: Mapped[int] = mapped_column(Integer)
     received_on: Mapped[date] = mapped_column(Date)
     amount_yuan: Mapped[int] = mapped_column(BigInteger)
 
     __table_args__ = (
+        ForeignKeyConstraint(
+            ["project_id", "county_adcode", "city_adcode"],
+            ["project.id", "project.county_adcode", "project.city_adcode"],
+            name="fk_funding_project_region", onupdate="CASCADE",
+        ),
         Index("ix_funding_project_cover", "project_id", "received_on", "amount_yuan"),
-        Index("ix_funding_received", "received_on"),
+        Index("ix_funding_city_cover", "city_adcode", "received_on", "county_adcode", "amount_yuan"),
+        Index("ix_funding_county_cover", "county_adcode", "received_on", "amount_yuan"),
+        Index("ix_funding_received_cover", "received_on", "city_adcode", "amount_yuan"),
     )
 
 

@@ -8,8 +8,8 @@ import pandas as pd
 from sqlalchemy import Date, Engine, func, literal, select
 
 from . import lifecycle
-from .models import AnnualTarget, Enterprise, Funding, Industry, Park, Project, Region
-from .queries import count_if, data_cutoff, funding_conditions, project_conditions
+from .models import AnnualTarget, Funding, Industry, Park, Project, Region
+from .queries import FIGURES, count_if, data_cutoff, figure_columns, funds_by, funds_to_date, project_conditions
 from .scope import Filters, RegionScope
 from .sqlfunc import days_between, year_month
 from .vocab import SOURCE_REGIONS
@@ -42,13 +42,10 @@ def source_region_totals(engine: Engine, scope: RegionScope, filters: Filters) -
     """Contract value and projects by the investor's source region (粤港澳大湾区, 长三角, …)."""
     as_of = filters.as_of(data_cutoff(engine))
     stmt = (
-        select(
-            Enterprise.source_region, func.count().label("projects"),
-            func.sum(Project.contract_yuan).label("contract_yuan"),
-        )
-        .join(Enterprise, Enterprise.id == Project.enterprise_id)
+        select(Project.source_region, func.count().label("projects"),
+               func.sum(Project.contract_yuan).label("contract_yuan"))
         .where(*project_conditions(scope, filters, as_of))
-        .group_by(Enterprise.source_region)
+        .group_by(Project.source_region)
     )
     with engine.connect() as conn:
         rows = {r.source_region: r for r in conn.execute(stmt)}
@@ -73,26 +70,10 @@ def monthly_series(engine: Engine, scope: RegionScope, filters: Filters) -> pd.D
         .where(*project_conditions(scope, filters, as_of))
         .group_by(signed_month)
     )
-    funds_month = year_month(Funding.received_on)
-    funds = (
-        select(funds_month.label("ym"), func.sum(Funding.amount_yuan).label("v"))
-        .join(Project, Project.id == Funding.project_id)
-        .where(*funding_conditions(scope, filters, as_of))
-        .group_by(funds_month)
-    )
     with engine.connect() as conn:
         signed_by = {int(r.ym): int(r.v) for r in conn.execute(signed)}
-        funds_by = {int(r.ym): int(r.v) for r in conn.execute(funds)}
-    first = filters.date_from or _first_month(signed_by, funds_by, fallback=as_of)
-    months = _months(first, as_of)
-    return pd.DataFrame(
-        {
-            "ym": months,
-            "month": [f"{m // 100}-{m % 100:02d}" for m in months],
-            "contract_yuan": [signed_by.get(m, 0) for m in months],
-            "funds_yuan": [funds_by.get(m, 0) for m in months],
-        }
-    )
+        funds = funds_by(conn, scope, filters, as_of, year_month(Funding.received_on))
+    return _trend(filters, as_of, signed_by, {int(k[0]): v for k, v in funds.items()})
 
 
 def _first_month(*series: dict[int, int], fallback: date) -> date:
@@ -193,14 +174,13 @@ def origin_options(engine: Engine, limit: int = 40) -> list[str]:
     """Investor origins for the filter: the cities with most projects, then every province."""
     with engine.connect() as conn:
         cities = conn.execute(
-            select(Enterprise.origin_city, func.count().label("n"))
-            .join(Project, Project.enterprise_id == Enterprise.id)
-            .where(Enterprise.origin_city.is_not(None))
-            .group_by(Enterprise.origin_city)
-            .order_by(func.count().desc(), Enterprise.origin_city)
+            select(Project.origin_city, func.count().label("n"))
+            .where(Project.origin_city.is_not(None))
+            .group_by(Project.origin_city)
+            .order_by(func.count().desc(), Project.origin_city)
             .limit(limit)
         ).all()
-        provinces = conn.execute(select(Enterprise.origin_province).distinct().order_by(Enterprise.origin_province)).all()
+        provinces = conn.execute(select(Project.origin_province).distinct().order_by(Project.origin_province)).all()
     names = [r.origin_city for r in cities] + [r.origin_province for r in provinces]
     return list(dict.fromkeys(names))
 
@@ -233,3 +213,105 @@ def parks_in(engine: Engine, scope: RegionScope, filters: Filters) -> pd.DataFra
         frame = pd.DataFrame(conn.execute(stmt).mappings().all(),
                              columns=["name", "kind", "level", "is_platform", "projects", "contract_yuan"])
     return frame.astype({"projects": "int64", "contract_yuan": "int64"})
+
+
+def region_view(engine: Engine, scope: RegionScope, filters: Filters, map_scope: RegionScope) -> dict:
+    """The figures of one overview screen, read in a handful of queries.
+
+    One grouped query over the map's regions (the scope itself, or a county's whole city) by
+    region, industry and source region yields the totals, the map, the industries and the
+    origins; one pair of funding queries by region and month yields the money for the map, the
+    totals and the trend. Same definitions as project_totals, totals_by_region & co., which the
+    tests hold these figures to.
+    """
+    as_of = filters.as_of(data_cutoff(engine))
+    child, fchild = ((Project.city_adcode, Funding.city_adcode) if map_scope.level == "province"
+                     else (Project.county_adcode, Funding.county_adcode))
+    cube = (
+        select(child.label("region"), Project.industry_code.label("industry"),
+               Project.source_region.label("source"), *figure_columns(as_of))
+        .where(*project_conditions(map_scope, filters, as_of))
+        .group_by(child, Project.industry_code, Project.source_region)
+    )
+    members = (Region.level == "city") if map_scope.level == "province" else (Region.parent_adcode == map_scope.adcode)
+    with engine.connect() as conn:
+        figures = pd.DataFrame(conn.execute(cube).all(), columns=["region", "industry", "source", *FIGURES])
+        funds = funds_by(conn, map_scope, filters, as_of, fchild, year_month(Funding.received_on))
+        to_date = funds_to_date(conn, scope, filters, as_of)
+        signed_month = year_month(Project.signed_on)
+        signed_by = {int(m): int(v) for m, v in conn.execute(
+            select(signed_month, func.sum(Project.contract_yuan))
+            .where(*project_conditions(scope, filters, as_of)).group_by(signed_month))}
+        names = pd.DataFrame(conn.execute(
+            select(Region.adcode, Region.name, Region.short_name, Region.label_lon, Region.label_lat)
+            .where(members).order_by(Region.sort_order)).mappings().all())
+        industries = pd.DataFrame(conn.execute(
+            select(Industry.code, Industry.name, Industry.short_name, Industry.is_key)
+            .order_by(Industry.sort_order)).mappings().all())
+    figures[list(FIGURES)] = figures[list(FIGURES)].astype("int64")
+    mine = figures if scope.adcode == map_scope.adcode else figures[figures["region"] == scope.adcode]
+    my_funds = {k: v for k, v in funds.items() if scope.adcode == map_scope.adcode or k[0] == scope.adcode}
+
+    totals = {k: int(mine[k].sum()) for k in FIGURES}
+    totals["funds_in_period_yuan"] = sum(my_funds.values())
+    totals["funds_to_date_yuan"] = to_date
+
+    by_region = figures.groupby("region")[["projects", "contract_yuan", "started", "producing"]].sum()
+    regions = names.merge(by_region, left_on="adcode", right_index=True, how="left")
+    counts = ["projects", "contract_yuan", "started", "producing"]
+    regions[counts] = regions[counts].fillna(0).astype("int64")
+    region_funds: dict[int, int] = {}
+    for (region, _month), value in funds.items():
+        region_funds[int(region)] = region_funds.get(int(region), 0) + value
+    regions["funds_yuan"] = [region_funds.get(int(a), 0) for a in regions["adcode"]]
+
+    by_industry = mine.groupby("industry")[["projects", "contract_yuan"]].sum()
+    industry_frame = industries.merge(by_industry, left_on="code", right_index=True, how="left")
+    industry_frame[["projects", "contract_yuan"]] = industry_frame[["projects", "contract_yuan"]].fillna(0).astype("int64")
+
+    by_source = mine.groupby("source")[["projects", "contract_yuan"]].sum()
+    sources = pd.DataFrame({"source_region": list(SOURCE_REGIONS)})
+    sources = sources.merge(by_source, left_on="source_region", right_index=True, how="left")
+    sources[["projects", "contract_yuan"]] = sources[["projects", "contract_yuan"]].fillna(0).astype("int64")
+
+    funds_by_month: dict[int, int] = {}
+    for (_region, month), value in my_funds.items():
+        funds_by_month[int(month)] = funds_by_month.get(int(month), 0) + value
+    return {
+        "as_of": as_of,
+        "totals": totals,
+        "regions": regions,
+        "industries": industry_frame,
+        "sources": sources,
+        "trend": _trend(filters, as_of, signed_by, funds_by_month),
+    }
+
+
+def period_summary(engine: Engine, scope: RegionScope, filters: Filters) -> dict:
+    """Totals and monthly trend of a period without the breakdowns (for the year-earlier view)."""
+    as_of = filters.as_of(data_cutoff(engine))
+    signed_month = year_month(Project.signed_on)
+    with engine.connect() as conn:
+        row = conn.execute(select(*figure_columns(as_of)).where(*project_conditions(scope, filters, as_of))).mappings().one()
+        funds = funds_by(conn, scope, filters, as_of, year_month(Funding.received_on))
+        to_date = funds_to_date(conn, scope, filters, as_of)
+        signed_by = {int(m): int(v) for m, v in conn.execute(
+            select(signed_month, func.sum(Project.contract_yuan))
+            .where(*project_conditions(scope, filters, as_of)).group_by(signed_month))}
+    totals = {k: int(v) for k, v in row.items()}
+    totals["funds_in_period_yuan"] = sum(funds.values())
+    totals["funds_to_date_yuan"] = to_date
+    return {"totals": totals, "trend": _trend(filters, as_of, signed_by, {int(k[0]): v for k, v in funds.items()})}
+
+
+def _trend(filters: Filters, as_of: date, signed_by: dict[int, int], funds_by_month: dict[int, int]) -> pd.DataFrame:
+    first = filters.date_from or _first_month(signed_by, funds_by_month, fallback=as_of)
+    months = _months(first, as_of)
+    return pd.DataFrame(
+        {
+            "ym": months,
+            "month": [f"{m // 100}-{m % 100:02d}" for m in months],
+            "contract_yuan": [signed_by.get(m, 0) for m in months],
+            "funds_yuan": [funds_by_month.get(m, 0) for m in months],
+        }
+    )

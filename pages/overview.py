@@ -182,7 +182,7 @@ def _panels(scope, data: dict):
                               focus=scope.adcode if scope.level == "county" else None)
     topojson = dash.get_asset_url(theme.TOPOJSON_DIR)
     level_word = {"province": "各市（州）", "city": "各县（市、区）", "county": "本县及周边"}[scope.level]
-    durations = data["durations"]
+    durations, totals = data["durations"], data["totals"]
     prev_trend = data["previous"]["trend"] if data["previous"] else None
     activity = data["activity"]
     prev_activity = data["previous"]["activity"] if data["previous"] else None
@@ -216,8 +216,10 @@ def _panels(scope, data: dict):
                            value="projects", inline=True, className="segmented"),
             graph("ov-funnel", funnel_figure(data["funnel"]), "签约开工投产漏斗"),
             html.Div(
-                [html.Span(["签约→开工 中位 ", html.B(_days(durations["sign_to_start_days"]))]),
-                 html.Span(["开工→投产 中位 ", html.B(_days(durations["start_to_production_days"]))])],
+                [html.Span(["签约→开工 转化 ", html.B(fmt_pct(totals["started"], totals["projects"])),
+                            " · 中位 ", html.B(_days(durations["sign_to_start_days"]))]),
+                 html.Span(["开工→投产 转化 ", html.B(fmt_pct(totals["producing"], totals["started"])),
+                            " · 中位 ", html.B(_days(durations["start_to_production_days"]))])],
                 className="durations", id="ov-durations",
             ),
             stalled_list(data["stalled"]),

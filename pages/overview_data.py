@@ -30,24 +30,16 @@ def _shift(d: date, years: int) -> date:
 @cache.memoize()
 def overview_data(url: str, scope: RegionScope, filters: Filters) -> dict:
     engine = get_engine(url)
-    cutoff = q.data_cutoff(engine)
-    as_of = filters.as_of(cutoff)
-    previous = shift_year(filters)
-    totals = q.project_totals(engine, scope, filters)
+    # A county is drawn among its city's counties, so the map reads the city's breakdown.
+    map_scope = resolve_scope(engine, scope.parent_adcode) if scope.level == "county" else scope
+    view = ov.region_view(engine, scope, filters, map_scope)
+    as_of = view["as_of"]
     data = {
-        "cutoff": cutoff,
-        "as_of": as_of,
-        "totals": totals,
-        # A county is drawn among its city's counties, so the map needs the city's breakdown.
-        "regions": q.totals_by_region(
-            engine, resolve_scope(engine, scope.parent_adcode) if scope.level == "county" else scope, filters
-        ),
+        **view,
+        "cutoff": q.data_cutoff(engine),
+        "funnel": q.funnel_of(view["totals"]),
         "parks": ov.parks_in(engine, scope, filters) if scope.level == "county" else None,
-        "funnel": q.funnel_of(totals),
         "activity": q.activity_totals(engine, scope, filters),
-        "industries": ov.industry_totals(engine, scope, filters),
-        "sources": ov.source_region_totals(engine, scope, filters),
-        "trend": ov.monthly_series(engine, scope, filters),
         "durations": ov.stage_medians(engine, scope, filters),
         "stalled": ov.stalled_projects(engine, scope, filters),
         "target": ov.annual_target(engine, scope, as_of.year),
@@ -55,13 +47,12 @@ def overview_data(url: str, scope: RegionScope, filters: Filters) -> dict:
     }
     if data["target"]:
         year_so_far = Filters(date_from=date(as_of.year, 1, 1), date_to=as_of)
-        data["year_totals"] = q.project_totals(engine, scope, year_so_far)
+        data["year_totals"] = (view["totals"] if year_so_far == filters
+                               else ov.period_summary(engine, scope, year_so_far)["totals"])
+    previous = shift_year(filters)
     if previous is not None:
-        data["previous"] = {
-            "totals": q.project_totals(engine, scope, previous),
-            "activity": q.activity_totals(engine, scope, previous),
-            "trend": ov.monthly_series(engine, scope, previous),
-        }
+        summary = ov.period_summary(engine, scope, previous)
+        data["previous"] = {**summary, "activity": q.activity_totals(engine, scope, previous)}
     return data
 
 

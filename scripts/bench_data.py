@@ -139,8 +139,9 @@ def read_reference(engine: Engine) -> Reference:
 def make_dataset(ref: Reference, n: int, seed: int = 20261121) -> list[Table]:
     rng = np.random.default_rng(seed)
     n_ent = max(50, n // 3)
-    tables = [_enterprises(rng, n_ent)]
-    project, facts = _projects(rng, ref, n, n_ent)
+    enterprises = _enterprises(rng, n_ent)
+    tables = [enterprises]
+    project, facts = _projects(rng, ref, n, n_ent, enterprises)
     tables.append(project)
     tables.append(_funding(rng, facts))
     tables.append(_visits(rng, ref, max(200, int(n * 0.3)), n_ent))
@@ -190,7 +191,7 @@ def _industry_matrix(ref: Reference) -> np.ndarray:
     return m / m.sum(axis=1, keepdims=True)
 
 
-def _projects(rng, ref: Reference, n: int, n_ent: int):
+def _projects(rng, ref: Reference, n: int, n_ent: int, enterprises: Table):
     # Where: county by weight, its city is the parent (never chosen independently).
     c_idx = rng.choice(len(ref.counties), size=n, p=_county_weights(ref, rng))
     county, city = ref.counties[c_idx], ref.county_city[c_idx]
@@ -254,6 +255,7 @@ def _projects(rng, ref: Reference, n: int, n_ent: int):
     years = (2019 + signed // 365.25).astype(np.int64).clip(2019, 2025)
     units = {c: f"{s}投资促进局" for c, s in zip(ref.counties.tolist(), ref.county_short.tolist())}
     enterprise = (n_ent * rng.random(n) ** 1.6).astype(np.int64) + 1  # a few enterprises invest often
+    investor = dict(zip(enterprises.columns, enterprises.data))
     emerging = np.where(rng.random(n) < 0.04, "新能源电池及材料", None).astype(object)
 
     columns = {
@@ -261,6 +263,9 @@ def _projects(rng, ref: Reference, n: int, n_ent: int):
         "code": [f"GZ{y}{i:08d}" for y, i in zip(years.tolist(), ids.tolist())],
         "name": [f"项目{i}" for i in ids.tolist()],
         "enterprise_id": enterprise.tolist(),
+        # The investor as recorded at signing: a copy of its enterprise row.
+        **{col: [investor[col][e - 1] for e in enterprise.tolist()]
+           for col in ("origin_province", "origin_city", "source_region", "quality_tags")},
         "industry_code": industry.tolist(),
         "chain_link_id": _ints(link, has_link),
         "chain_action": np.where(has_link, action, None).tolist(),
@@ -283,7 +288,8 @@ def _projects(rng, ref: Reference, n: int, n_ent: int):
         "expected_tax_yuan": _ints(tax, has_expect),
         "responsible_unit": [units[c] for c in county.tolist()],
     }
-    facts = {"signed": signed, "started": np.where(has_started, started, -1), "contract": contract}
+    facts = {"signed": signed, "started": np.where(has_started, started, -1), "contract": contract,
+             "county": county, "city": city}
     return Table("project", list(columns), list(columns.values())), facts
 
 
@@ -304,8 +310,9 @@ def _funding(rng, facts) -> Table:
     project_id = project_idx[order] + 1
     return Table(
         "funding",
-        ["id", "project_id", "received_on", "amount_yuan"],
-        [np.arange(1, m + 1).tolist(), project_id.tolist(), _dates(received[order]), amount[order].tolist()],
+        ["id", "project_id", "county_adcode", "city_adcode", "received_on", "amount_yuan"],
+        [np.arange(1, m + 1).tolist(), project_id.tolist(), facts["county"][project_idx[order]].tolist(),
+         facts["city"][project_idx[order]].tolist(), _dates(received[order]), amount[order].tolist()],
     )
 
 

@@ -25,8 +25,21 @@ def _project(pid, county, city, signed, *, started=None, production=None, termin
         "industry_code": industry, "chain_link_id": link, "county_adcode": county, "city_adcode": city,
         "park_id": park, "channel": channel, "contract_yuan": contract, "signed_on": signed,
         "started_on": started, "production_on": production, "terminated_on": terminated,
-        "status": "已签约", "is_industrial": True,
+        "status": "已签约", "is_industrial": True, **INVESTORS[enterprise],
     }
+
+
+INVESTORS = {
+    1: {"origin_province": "广东省", "origin_city": "深圳市", "source_region": "粤港澳大湾区", "quality_tags": 0},
+    2: {"origin_province": "上海市", "origin_city": "上海市", "source_region": "长三角", "quality_tags": 1},
+}
+PLACE = {1: (RENHUAI, ZUNYI), 3: (HUICHUAN, ZUNYI), 4: (HUICHUAN, ZUNYI), 5: (NANMING, GUIYANG)}
+
+
+def _funding(project_id, received_on, amount):
+    county, city = PLACE[project_id]
+    return {"project_id": project_id, "county_adcode": county, "city_adcode": city,
+            "received_on": received_on, "amount_yuan": amount}
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -59,12 +72,12 @@ def engine(request, backend_url):
                      contract=7 * YI),
         ])
         conn.execute(insert(Funding), [
-            {"project_id": 1, "received_on": date(2024, 2, 1), "amount_yuan": 40_000_000},
-            {"project_id": 1, "received_on": date(2025, 1, 5), "amount_yuan": 10_000_000},
-            {"project_id": 3, "received_on": date(2024, 3, 1), "amount_yuan": 99_000_000},
-            {"project_id": 4, "received_on": date(2024, 5, 1), "amount_yuan": 20_000_000},
-            {"project_id": 5, "received_on": date(2023, 9, 1), "amount_yuan": 100_000_000},
-            {"project_id": 5, "received_on": date(2024, 7, 1), "amount_yuan": 50_000_000},
+            _funding(1, date(2024, 2, 1), 40_000_000),
+            _funding(1, date(2025, 1, 5), 10_000_000),
+            _funding(3, date(2024, 3, 1), 99_000_000),
+            _funding(4, date(2024, 5, 1), 20_000_000),
+            _funding(5, date(2023, 9, 1), 100_000_000),
+            _funding(5, date(2024, 7, 1), 50_000_000),
         ])
     return engine
 

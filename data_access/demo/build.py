@@ -157,6 +157,8 @@ def generate(conn: Connection) -> dict[str, list[dict]]:
     visit_rows, inspection_rows = act.rows()
     registry.finish_tags()
 
+    _record_investors(project_rows, registry.rows)
+    _place_funding(funding_rows, project_rows)
     target_rows = targets.build(ctx, projects, funding_rows, stream("targets"))
     lead_rows = leads.build(ctx, registry, projects, visit_rows, inspection_rows, stream("leads"))
     info = [
@@ -176,3 +178,18 @@ def generate(conn: Connection) -> dict[str, list[dict]]:
         "lead": lead_rows,
         "dataset_info": info,
     }
+
+
+def _record_investors(project_rows: list[dict], enterprise_rows: list[dict]) -> None:
+    """Copy each investor's origin and 优强 tags onto its projects, as the platform records them."""
+    by_id = {e["id"]: e for e in enterprise_rows}
+    for row in project_rows:
+        e = by_id[row["enterprise_id"]]
+        row.update(origin_province=e["origin_province"], origin_city=e["origin_city"],
+                   source_region=e["source_region"], quality_tags=e["quality_tags"])
+
+
+def _place_funding(funding_rows: list[dict], project_rows: list[dict]) -> None:
+    place = {p["id"]: (p["county_adcode"], p["city_adcode"]) for p in project_rows}
+    for row in funding_rows:
+        row["county_adcode"], row["city_adcode"] = place[row["project_id"]]

@@ -1,0 +1,192 @@
+"""Benchmark of the overview screen as a leader uses it: server time and bytes of a drill click,
+and what headless Chromium shows, on synthetic databases of 100k and 1M projects.
+
+    python scripts/bench_views.py [--scales 100000,1000000] [--keep DIR] [--browser on|off]
+
+Server side: the router callback a drill click sends (POST /_dash-update-component, exactly
+the payload the browser sends) for every city and 20 counties, cold (empty view cache) and
+warm; its server time and response size before and after gzip. Browser side (Playwright,
+/usr/bin/chromium): first load of / until the 9 city polygons are drawn, and a click on each
+city until its county polygons and its KPIs are on screen.
+
+Targets (issue 3), at 100k on SQLite: drill ≤ 50 ms server time p95, ≤ 80 KB before
+compression, map and KPIs on screen ≤ 300 ms; first load ≤ 2 s; at 1M within 2x.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+for p in (ROOT, ROOT / "scripts"):
+    if str(p) not in sys.path:
+        sys.path.insert(0, str(p))
+
+import bench  # noqa: E402
+import bench_data  # noqa: E402
+
+CITIES = [520100, 520200, 520300, 520400, 520500, 520600, 522300, 522600, 522700]
+INSIDE_POINT = (ROOT / "tests" / "browser" / "inside_point.js").read_text(encoding="utf-8")
+
+
+def router_payload(pathname: str, search: str = "") -> dict:
+    """The request Dash's page router sends when the URL changes (captured from Chromium)."""
+    return {
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
+                   {"id": "_pages_location", "property": "search", "value": search}],
+        "changedPropIds": ["_pages_location.pathname"],
+        "parsedChangedPropsIds": ["_pages_location.pathname"],
+    }
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def server_side(app, counties: list[int]) -> list[str]:
+    from pages.cache import cache
+
+    client = app.server.test_client()
+    lines = []
+    targets = [("city", c) for c in CITIES] + [("county", c) for c in counties]
+    for label in ("cold", "warm"):
+        for level in ("city", "county"):
+            times, raw, packed = [], [], []
+            for lvl, code in targets:
+                if lvl != level:
+                    continue
+                body = router_payload(f"/region/{code}")
+                if label == "cold":
+                    with app.server.app_context():
+                        cache.clear()
+                else:
+                    client.post("/_dash-update-component", json=body)  # the view is now cached
+                t0 = time.perf_counter()
+                resp = client.post("/_dash-update-component", json=body)
+                times.append((time.perf_counter() - t0) * 1000)
+                assert resp.status_code == 200, resp.data[:300]
+                raw.append(len(resp.data))
+                packed.append(len(gzip.compress(resp.data, 6)))
+            lines.append(
+                f"  drill to a {level:<6} {label}: server median {statistics.median(times):6.1f} ms, "
+                f"p95 {pct(times, 0.95):6.1f} ms; response {max(raw) / 1024:5.1f} KB max before gzip, "
+                f"{max(packed) / 1024:5.1f} KB after (n={len(times)})"
+            )
+    # The map's metric switch: a Patch of the colour values only.
+    body = {
+        "output": "ov-map.figure", "outputs": {"id": "ov-map", "property": "figure"},
+        "inputs": [{"id": "ov-map-metric", "property": "value", "value": "start_rate"}],
+        "changedPropIds": ["ov-map-metric.value"],
+        "state": [{"id": "ov-map-data", "property": "data",
+                   "value": {"start_rate": [50.0] * 14}}],
+    }
+    times = []
+    for _ in range(20):
+        t0 = time.perf_counter()
+        resp = client.post("/_dash-update-component", json=body)
+        times.append((time.perf_counter() - t0) * 1000)
+    lines.append(f"  map metric switch (Patch): median {statistics.median(times):.1f} ms, {len(resp.data)} bytes")
+    return lines
+
+
+def browser_side(app, county_counts: dict[int, int]) -> list[str]:
+    from playwright.sync_api import sync_playwright
+    from werkzeug.serving import make_server
+
+    from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
+
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    polygons = "() => document.querySelectorAll('#ov-map path.choroplethlocation').length === {n}"
+    lines = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        first = []
+        for _ in range(3):
+            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            t0 = time.perf_counter()
+            page.goto(base + "/")
+            page.wait_for_function(polygons.format(n=9))
+            first.append((time.perf_counter() - t0) * 1000)
+            page.close()
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        page.goto(base + "/")
+        page.wait_for_function(polygons.format(n=9))
+        drills = []
+        for code in CITIES:
+            point = page.evaluate(INSIDE_POINT, ["#ov-map path.choroplethlocation", str(code)])
+            t0 = time.perf_counter()
+            page.mouse.click(*point)
+            # Done when the city's own counties are drawn and its KPI strip has replaced the province's.
+            page.wait_for_function(
+                """([code, n]) => location.pathname.endsWith('/region/' + code)
+                   && document.querySelectorAll('#ov-map path.choroplethlocation').length === n
+                   && !document.querySelector('.page-title').innerText.startsWith('贵州省')
+                   && document.querySelector('#kpi-projects') !== null""",
+                arg=[code, county_counts[code]],
+            )
+            drills.append((time.perf_counter() - t0) * 1000)
+            page.go_back()
+            page.wait_for_function(polygons.format(n=9))
+            page.wait_for_timeout(200)
+        browser.close()
+    server.shutdown()
+    lines.append(f"  first load of / to map drawn: median {statistics.median(first):.0f} ms, "
+                 f"max {max(first):.0f} ms (n={len(first)}, cold browser cache)")
+    lines.append(f"  drill click to county map and KPIs shown: median {statistics.median(drills):.0f} ms, "
+                 f"p95 {pct(drills, 0.95):.0f} ms (n={len(drills)}, warm view cache after prewarm)")
+    return lines
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--scales", default="100000,1000000")
+    ap.add_argument("--keep", metavar="DIR", help="keep (and reuse) the SQLite files in DIR")
+    ap.add_argument("--browser", default="on", choices=("on", "off"))
+    args = ap.parse_args(argv)
+    workdir = Path(args.keep or tempfile.mkdtemp(prefix="cockpit_views_"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    os.environ["COCKPIT_PREWARM"] = "0"
+    report = []
+    for scale in [int(s.replace("_", "")) for s in args.scales.split(",")]:
+        url = f"sqlite:///{workdir / f'bench_{scale}.db'}"
+        if not bench.holds_bench(url, scale):
+            Path(workdir / f"bench_{scale}.db").unlink(missing_ok=True)
+            print(f"building {scale:,} projects …", flush=True)
+            bench.build(url, lambda eng, n=scale: (bench_data.make_dataset(bench_data.read_reference(eng), n), 0.0))
+        os.environ["COCKPIT_DATABASE_URL"] = url
+        import app  # noqa: PLC0415 - the app reads its database from the environment
+
+        from data_access.db import get_engine
+        from data_access.queries import regions
+
+        frame = regions(get_engine(url))
+        counties = [int(c) for c in frame.query("level == 'county'")["adcode"]][::4][:20]
+        county_counts = frame.query("level == 'county'").groupby("parent_adcode").size().to_dict()
+        report.append(f"{scale:,} projects, SQLite:")
+        report += server_side(app, counties)
+        if args.browser == "on":
+            with app.server.app_context():
+                from pages.overview_data import prewarm
+
+                prewarm(url)
+            report += browser_side(app, {int(k): int(v) for k, v in county_counts.items()})
+        print("\n".join(report[-8:]), flush=True)
+    print("\n# Overview views\n" + "\n".join(report))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
