@@ -41,6 +41,8 @@ def _project(pid, link, contract_yi, *, county=RENHUAI, city=ZUNYI, signed=date(
         "industry_code": "LIQUOR", "chain_link_id": link, "county_adcode": county, "city_adcode": city,
         "channel": "产业链招商", "contract_yuan": contract_yi * YI, "signed_on": signed, "started_on": started,
         "production_on": production, "terminated_on": terminated, "status": "已签约", "is_industrial": True,
+        # the investor as recorded on the project (enterprise 1, below)
+        "origin_province": "广东省", "origin_city": "深圳市", "source_region": "粤港澳大湾区", "quality_tags": 0,
     }
 
 
