@@ -67,13 +67,13 @@ init_cache(server)
 def _prewarm() -> None:
     from data_access.config import database_url
     from data_access.schema import has_projects
-    from pages.overview_data import prewarm
+    from pages import chains_data, overview_data
 
     with server.app_context():
         try:
             if has_projects(get_engine()):
                 started = time.perf_counter()
-                n = prewarm(database_url())
+                n = overview_data.prewarm(database_url()) + chains_data.prewarm(database_url())
                 log.info("prewarmed %d default views in %.1f s", n, time.perf_counter() - started)
         except Exception:  # a cold cache is slower, never wrong: the cockpit must still start
             log.exception("prewarming the view cache failed")

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from data_access.vocab import CHANNELS
 
 from .chain_format import MEASURE_LABELS
-from .navigation import PERIODS
+from .navigation import PERIODS, common_filters
 
 PLAN_PERIOD = "plan"
 
@@ -30,23 +29,13 @@ def region_options(regions, scope) -> list[dict]:
 def chain_controls(*, scope, regions, period: str, plan: tuple | None, date_from, date_to, channel, origin,
                    origins: list[str], measure: str, min_date, max_date):
     periods = ([{"label": f"规划期（{plan[0].year}–{plan[1].year}）", "value": PLAN_PERIOD}] if plan else []) + PERIODS
-    origin_options = list(dict.fromkeys(([origin] if origin else []) + origins))
     return html.Div(
         [
             dcc.Dropdown(id="ch-region", options=region_options(regions, scope), value=scope.adcode, clearable=False,
                          className="filter filter-region"),
-            html.Label("统计期间", className="filter-label"),
-            dcc.Dropdown(id="ch-period", options=periods, value=period, clearable=False, searchable=False,
-                         className="filter filter-period-wide"),
-            dcc.DatePickerRange(
-                id="ch-dates", start_date=date_from, end_date=date_to, min_date_allowed=min_date,
-                max_date_allowed=max_date, display_format="YYYY-MM-DD", className="filter filter-dates",
-                start_date_placeholder_text="开始日期", end_date_placeholder_text="结束日期",
-            ),
-            dcc.Dropdown(id="ch-channel", options=list(CHANNELS), value=channel, placeholder="招商方式（全部）",
-                         className="filter"),
-            dcc.Dropdown(id="ch-origin", options=origin_options, value=origin, placeholder="投资方来源地（全部）",
-                         className="filter"),
+            *common_filters("ch", periods=periods, period=period, period_class="filter-period-wide",
+                            date_from=date_from, date_to=date_to, channel=channel, origin=origin, origins=origins,
+                            min_date=min_date, max_date=max_date),
             html.Label("覆盖率按", className="filter-label"),
             dcc.RadioItems(id="ch-measure", options=[{"label": v[0], "value": k} for k, v in MEASURE_LABELS.items()],
                            value=measure, inline=True, className="segmented"),

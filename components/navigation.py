@@ -26,24 +26,34 @@ def breadcrumb(trail: list[tuple[str, str | None]]):
     return html.Nav(items, className="breadcrumb-bar", id="breadcrumb", **{"aria-label": "地区层级"})
 
 
+def common_filters(prefix: str, *, periods: list[dict], period: str, period_class: str, date_from, date_to,
+                   channel, origin, origins: list[str], min_date, max_date) -> list:
+    """Period, dates, channel and investor origin: the filters both screens share, ids `<prefix>-…`."""
+    origin_options = list(dict.fromkeys(([origin] if origin else []) + origins))
+    return [
+        html.Label("统计期间", className="filter-label"),
+        dcc.Dropdown(id=f"{prefix}-period", options=periods, value=period, clearable=False, searchable=False,
+                     className=f"filter {period_class}"),
+        dcc.DatePickerRange(
+            id=f"{prefix}-dates", start_date=date_from, end_date=date_to, min_date_allowed=min_date,
+            max_date_allowed=max_date, display_format="YYYY-MM-DD", className="filter filter-dates",
+            start_date_placeholder_text="开始日期", end_date_placeholder_text="结束日期",
+        ),
+        dcc.Dropdown(id=f"{prefix}-channel", options=list(CHANNELS), value=channel, placeholder="招商方式（全部）",
+                     className="filter"),
+        dcc.Dropdown(id=f"{prefix}-origin", options=origin_options, value=origin, placeholder="投资方来源地（全部）",
+                     className="filter"),
+    ]
+
+
 def filter_bar(*, period: str, date_from, date_to, channel, origin, industry, origins: list[str],
                industries: list[tuple[str, str]], min_date, max_date):
     """The filters applied to every panel; each change rewrites the URL (pages/overview.py)."""
-    origin_options = list(dict.fromkeys(([origin] if origin else []) + origins))
     return html.Div(
         [
-            html.Label("统计期间", className="filter-label"),
-            dcc.Dropdown(id="f-period", options=PERIODS, value=period, clearable=False, searchable=False,
-                         className="filter filter-period"),
-            dcc.DatePickerRange(
-                id="f-dates", start_date=date_from, end_date=date_to, min_date_allowed=min_date,
-                max_date_allowed=max_date, display_format="YYYY-MM-DD", className="filter filter-dates",
-                start_date_placeholder_text="开始日期", end_date_placeholder_text="结束日期",
-            ),
-            dcc.Dropdown(id="f-channel", options=list(CHANNELS), value=channel, placeholder="招商方式（全部）",
-                         className="filter"),
-            dcc.Dropdown(id="f-origin", options=origin_options, value=origin, placeholder="投资方来源地（全部）",
-                         className="filter"),
+            *common_filters("f", periods=PERIODS, period=period, period_class="filter-period", date_from=date_from,
+                            date_to=date_to, channel=channel, origin=origin, origins=origins, min_date=min_date,
+                            max_date=max_date),
             dcc.Dropdown(id="f-industry", options=[{"label": n, "value": c} for c, n in industries],
                          value=industry, placeholder="产业（全部）", className="filter"),
         ],

@@ -52,3 +52,18 @@ def link_data(url: str, scope: RegionScope, filters: Filters, link_id: int) -> d
         "candidates": chains.link_candidates(engine, scope, filters, link_id),
         "stages": chains.lead_stages(engine, scope, filters, link_id),
     }
+
+
+def prewarm(url: str, levels: tuple[str, ...] = ("province", "city")) -> int:
+    """Compute the atlas of the default view (the plan period) for the given levels into the cache."""
+    from data_access.scope import resolve_scope
+    from pages.chains_state import parse_chain_query
+
+    opts = chain_options(url)
+    engine = get_engine(url)
+    state = parse_chain_query({}, cutoff=opts["cutoff"], first=opts["first"], plan=opts["plan"],
+                              links_of=opts["links_of"])
+    codes = [int(r.adcode) for r in opts["regions"].itertuples() if r.level in levels]
+    for code in codes:
+        atlas_data(url, resolve_scope(engine, code), state.filters)
+    return len(codes)

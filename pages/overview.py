@@ -55,7 +55,11 @@ def layout(adcode=None, **query):
                 [breadcrumb(_trail(engine, scope, search)),
                  html.H1(f"{scope.name} · 招商引资总览", className="page-title"),
                  html.Div(f"统计期间 {state.filters.date_from} 至 {data['as_of']}", className="period",
-                          id="ov-period")],
+                          id="ov-period"),
+                 dcc.Link([html.I(className="bi bi-diagram-3 me-1"), "本地区产业链"], className="crumb overview-link",
+                          id="ov-chains-link",
+                          href=dash.get_relative_path("/chains" if scope.level == "province"
+                                                      else f"/chains?region={scope.adcode}"))],
                 className="page-head",
             ),
             filter_bar(period=state.period, date_from=state.filters.date_from, date_to=state.filters.date_to,

@@ -283,6 +283,7 @@ def main(argv=None) -> int:
     admin = pg_admin_url(args.postgres)
     workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="cockpit_bench_"))
     workdir.mkdir(parents=True, exist_ok=True)
+    print(f"Measuring {code_version()}")
     results: list[Result] = []
     facts: list[str] = []
     pg_made: list[str] = []

@@ -30,13 +30,13 @@ def main(argv: list[str] | None = None) -> int:
     if report["generated"]:
         print(f"generated the demo data set in {where}:")
         for table, n in report["counts"].items():
-            print(f"  {table:<14} {n:>8} rows")
+            print(f"  {table:<18} {n:>8} rows")
     else:
         print(f"{where} already holds data; nothing generated (use --reset to rebuild)")
         with engine.connect() as conn:
             for table in Base.metadata.sorted_tables:
                 n = conn.scalar(select(func.count()).select_from(table))
-                print(f"  {table.name:<14} {n:>8} rows")
+                print(f"  {table.name:<18} {n:>8} rows")
     print(f"done in {time.perf_counter() - started:.1f} s")
     return 0
 
