@@ -178,13 +178,15 @@ class Project(Base):
         UniqueConstraint("id", "county_adcode", "city_adcode", name="uq_project_id_region"),
         # Covering indexes led by the region column: every figure of a city's or county's view is
         # read from the index alone (scripts/bench.py and bench_views.py show why these).
-        Index("ix_project_city_cover", "city_adcode", *COVER_COLUMNS, "county_adcode"),
-        Index("ix_project_county_cover", "county_adcode", *COVER_COLUMNS),
-        Index("ix_project_signed_cover", *COVER_COLUMNS, "city_adcode"),
+        # PostgreSQL indexes hold no row id unless told; SQLite's always do.
+        Index("ix_project_city_cover", "city_adcode", *COVER_COLUMNS, "county_adcode", postgresql_include=["id"]),
+        Index("ix_project_county_cover", "county_adcode", *COVER_COLUMNS, postgresql_include=["id"]),
+        Index("ix_project_signed_cover", *COVER_COLUMNS, "city_adcode", postgresql_include=["id"]),
         Index("ix_project_enterprise", "enterprise_id"),
         # The few terminated projects, whose money a region's 到位资金 leaves out.
         Index("ix_project_terminated", "terminated_on", "city_adcode", "county_adcode",
-              sqlite_where=text("terminated_on IS NOT NULL"), postgresql_where=text("terminated_on IS NOT NULL")),
+              sqlite_where=text("terminated_on IS NOT NULL"), postgresql_where=text("terminated_on IS NOT NULL"),
+              postgresql_include=["id"]),
     )
 
 
@@ -239,7 +241,8 @@ class Visit(Base):
     __table_args__ = (
         CheckConstraint("kind IN ('enterprise', 'association')", name="kind"),
         Index("ix_visit_date", "visited_on", "kind", "channel", "location_city"),
-        Index("ix_visit_city", "city_adcode", "visited_on"),
+        Index("ix_visit_city", "city_adcode", "visited_on", "kind"),
+        Index("ix_visit_county", "county_adcode", "visited_on", "kind"),
     )
 
 
@@ -259,6 +262,7 @@ class Inspection(Base):
     __table_args__ = (
         Index("ix_inspection_date", "inspected_on", "channel"),
         Index("ix_inspection_city", "city_adcode", "inspected_on"),
+        Index("ix_inspection_county", "county_adcode", "inspected_on"),
     )
 
 

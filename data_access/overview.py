@@ -222,61 +222,71 @@ def region_view(engine: Engine, scope: RegionScope, filters: Filters, map_scope:
     region, industry and source region yields the totals, the map, the industries and the
     origins; one pair of funding queries by region and month yields the money for the map, the
     totals and the trend. Same definitions as project_totals, totals_by_region & co., which the
-    tests hold these figures to.
+    tests hold these figures to. The few hundred grouped rows are rolled up in plain Python,
+    several times faster than pandas at this size.
     """
     as_of = filters.as_of(data_cutoff(engine))
     child, fchild = ((Project.city_adcode, Funding.city_adcode) if map_scope.level == "province"
                      else (Project.county_adcode, Funding.county_adcode))
     cube = (
-        select(child.label("region"), Project.industry_code.label("industry"),
-               Project.source_region.label("source"), *figure_columns(as_of))
+        select(child, Project.industry_code, Project.source_region, *figure_columns(as_of))
         .where(*project_conditions(map_scope, filters, as_of))
         .group_by(child, Project.industry_code, Project.source_region)
     )
     members = (Region.level == "city") if map_scope.level == "province" else (Region.parent_adcode == map_scope.adcode)
+    signed_month = year_month(Project.signed_on)
     with engine.connect() as conn:
-        figures = pd.DataFrame(conn.execute(cube).all(), columns=["region", "industry", "source", *FIGURES])
+        rows = conn.execute(cube).all()
         funds = funds_by(conn, map_scope, filters, as_of, fchild, year_month(Funding.received_on))
         to_date = funds_to_date(conn, scope, filters, as_of)
-        signed_month = year_month(Project.signed_on)
         signed_by = {int(m): int(v) for m, v in conn.execute(
             select(signed_month, func.sum(Project.contract_yuan))
             .where(*project_conditions(scope, filters, as_of)).group_by(signed_month))}
-        names = pd.DataFrame(conn.execute(
+        names = conn.execute(
             select(Region.adcode, Region.name, Region.short_name, Region.label_lon, Region.label_lat)
-            .where(members).order_by(Region.sort_order)).mappings().all())
-        industries = pd.DataFrame(conn.execute(
-            select(Industry.code, Industry.name, Industry.short_name, Industry.is_key)
-            .order_by(Industry.sort_order)).mappings().all())
-    figures[list(FIGURES)] = figures[list(FIGURES)].astype("int64")
-    mine = figures if scope.adcode == map_scope.adcode else figures[figures["region"] == scope.adcode]
-    my_funds = {k: v for k, v in funds.items() if scope.adcode == map_scope.adcode or k[0] == scope.adcode}
+            .where(members).order_by(Region.sort_order)).all()
+        industries = conn.execute(
+            select(Industry.code, Industry.name, Industry.short_name, Industry.is_key).order_by(Industry.sort_order)).all()
 
-    totals = {k: int(mine[k].sum()) for k in FIGURES}
-    totals["funds_in_period_yuan"] = sum(my_funds.values())
+    def mine(region) -> bool:
+        return scope.adcode == map_scope.adcode or int(region) == scope.adcode
+
+    n = len(FIGURES)
+    totals, by_region, by_industry, by_source = [0] * n, {}, {}, {}
+    for region, industry, source, *values in rows:
+        values = [int(v) for v in values]
+        _add(by_region, int(region), values)
+        if mine(region):
+            _add_into(totals, values)
+            _add(by_industry, industry, values)
+            _add(by_source, source, values)
+    totals = dict(zip(FIGURES, totals))
+    region_funds, funds_by_month = {}, {}
+    for (region, month), value in funds.items():
+        region_funds[int(region)] = region_funds.get(int(region), 0) + value
+        if mine(region):
+            funds_by_month[int(month)] = funds_by_month.get(int(month), 0) + value
+    totals["funds_in_period_yuan"] = sum(funds_by_month.values())
     totals["funds_to_date_yuan"] = to_date
 
-    by_region = figures.groupby("region")[["projects", "contract_yuan", "started", "producing"]].sum()
-    regions = names.merge(by_region, left_on="adcode", right_index=True, how="left")
-    counts = ["projects", "contract_yuan", "started", "producing"]
-    regions[counts] = regions[counts].fillna(0).astype("int64")
-    region_funds: dict[int, int] = {}
-    for (region, _month), value in funds.items():
-        region_funds[int(region)] = region_funds.get(int(region), 0) + value
-    regions["funds_yuan"] = [region_funds.get(int(a), 0) for a in regions["adcode"]]
-
-    by_industry = mine.groupby("industry")[["projects", "contract_yuan"]].sum()
-    industry_frame = industries.merge(by_industry, left_on="code", right_index=True, how="left")
-    industry_frame[["projects", "contract_yuan"]] = industry_frame[["projects", "contract_yuan"]].fillna(0).astype("int64")
-
-    by_source = mine.groupby("source")[["projects", "contract_yuan"]].sum()
-    sources = pd.DataFrame({"source_region": list(SOURCE_REGIONS)})
-    sources = sources.merge(by_source, left_on="source_region", right_index=True, how="left")
-    sources[["projects", "contract_yuan"]] = sources[["projects", "contract_yuan"]].fillna(0).astype("int64")
-
-    funds_by_month: dict[int, int] = {}
-    for (_region, month), value in my_funds.items():
-        funds_by_month[int(month)] = funds_by_month.get(int(month), 0) + value
+    zero = [0] * n
+    pick = [FIGURES.index(c) for c in ("projects", "contract_yuan", "started", "producing")]
+    regions = pd.DataFrame(
+        [(int(r.adcode), r.name, r.short_name, r.label_lon, r.label_lat,
+          *[by_region.get(int(r.adcode), zero)[i] for i in pick], region_funds.get(int(r.adcode), 0)) for r in names],
+        columns=["adcode", "name", "short_name", "label_lon", "label_lat", "projects", "contract_yuan", "started",
+                 "producing", "funds_yuan"],
+    )
+    two = [FIGURES.index("projects"), FIGURES.index("contract_yuan")]
+    industry_frame = pd.DataFrame(
+        [(r.code, r.name, r.short_name, bool(r.is_key), *[by_industry.get(r.code, zero)[i] for i in two])
+         for r in industries],
+        columns=["code", "name", "short_name", "is_key", "projects", "contract_yuan"],
+    )
+    sources = pd.DataFrame(
+        [(s, *[by_source.get(s, zero)[i] for i in two]) for s in SOURCE_REGIONS],
+        columns=["source_region", "projects", "contract_yuan"],
+    )
     return {
         "as_of": as_of,
         "totals": totals,
@@ -285,6 +295,15 @@ def region_view(engine: Engine, scope: RegionScope, filters: Filters, map_scope:
         "sources": sources,
         "trend": _trend(filters, as_of, signed_by, funds_by_month),
     }
+
+
+def _add(groups: dict, key, values: list[int]) -> None:
+    _add_into(groups.setdefault(key, [0] * len(values)), values)
+
+
+def _add_into(acc: list[int], values: list[int]) -> None:
+    for i, v in enumerate(values):
+        acc[i] += v
 
 
 def period_summary(engine: Engine, scope: RegionScope, filters: Filters) -> dict:

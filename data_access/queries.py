@@ -144,24 +144,27 @@ def funds_by(conn, scope: RegionScope, filters: Filters, as_of: date, *keys) -> 
     labelled = [k.label(f"k{i}") for i, k in enumerate(keys)]
     amount = func.sum(Funding.amount_yuan).label("amount")
 
-    def total(stmt) -> dict[tuple, int]:
-        if keys:
-            stmt = stmt.group_by(*keys)
+    def total(stmt, group=keys) -> dict[tuple, int]:
+        if group:
+            stmt = stmt.group_by(*group)
         return {tuple(r[:-1]): int(r[-1] or 0) for r in conn.execute(stmt) if r[-1] is not None}
 
     if filters.channel or filters.industry or filters.origin:
-        return total(
-            select(*labelled, amount)
-            .join(Project, Project.id == Funding.project_id)
-            .where(*project_conditions(scope, filters, as_of, signed_in_period=False), *period)
-        )
+        # An IN list keeps SQLite from driving the join from the funding date index (10x slower).
+        chosen = select(Project.id).where(*project_conditions(scope, filters, as_of, signed_in_period=False))
+        return total(select(*labelled, amount).where(Funding.project_id.in_(chosen), *period))
     received = total(
         select(*labelled, amount).where(scope.condition(Funding.county_adcode, Funding.city_adcode), *period)
     )
+    # Grouped by the project's own region columns (equal to funding's by the composite key),
+    # so the terminated projects are read from their index alone.
+    project_keys = [Project.city_adcode if k is Funding.city_adcode
+                    else Project.county_adcode if k is Funding.county_adcode else k for k in keys]
     withdrawn = total(
-        select(*labelled, amount)
+        select(*[k.label(f"k{i}") for i, k in enumerate(project_keys)], amount)
         .join(Project, Project.id == Funding.project_id)
-        .where(scope.condition(Project.county_adcode, Project.city_adcode), lifecycle.is_terminated(as_of), *period)
+        .where(scope.condition(Project.county_adcode, Project.city_adcode), lifecycle.is_terminated(as_of), *period),
+        project_keys,
     )
     return {k: v - withdrawn.get(k, 0) for k, v in received.items()}
 
@@ -222,7 +225,10 @@ def totals_by_region(engine: Engine, scope: RegionScope, filters: Filters) -> pd
 
 def funnel(engine: Engine, scope: RegionScope, filters: Filters) -> pd.DataFrame:
     """签约 → 已开工(含投产) → 已投产, by count and by contract value, as of the period's end."""
-    return funnel_of(project_totals(engine, scope, filters))
+    as_of = filters.as_of(data_cutoff(engine))
+    with engine.connect() as conn:
+        row = conn.execute(select(*figure_columns(as_of)).where(*project_conditions(scope, filters, as_of)))
+        return funnel_of({k: int(v) for k, v in row.mappings().one().items()})
 
 
 def funnel_of(totals: dict[str, int]) -> pd.DataFrame:

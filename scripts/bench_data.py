@@ -372,7 +372,7 @@ def fit_to_schema(engine: Engine, tables: list[Table]) -> list[Table]:
         cols = {c["name"]: c for c in insp.get_columns(t.name)}
         missing = [n for n, c in cols.items()
                    if n not in t.columns and not c["nullable"] and c.get("default") is None
-                   and not c.get("autoincrement") is True and n != "id"]
+                   and c.get("autoincrement") is not True and n != "id"]
         if missing:
             raise SystemExit(f"bench_data: table {t.name} needs columns the generator does not make: {missing}")
         keep = [i for i, name in enumerate(t.columns) if name in cols]

@@ -46,12 +46,13 @@ def upgrade() -> None:
         batch.create_unique_constraint("uq_project_id_region", ["id", "county_adcode", "city_adcode"])
         for name in ("ix_project_city_cover", "ix_project_county_cover", "ix_project_signed_cover"):
             batch.drop_index(name)
-        batch.create_index("ix_project_city_cover", ["city_adcode", *COVER, "county_adcode"])
-        batch.create_index("ix_project_county_cover", ["county_adcode", *COVER])
-        batch.create_index("ix_project_signed_cover", [*COVER, "city_adcode"])
+        batch.create_index("ix_project_city_cover", ["city_adcode", *COVER, "county_adcode"],
+                           postgresql_include=["id"])
+        batch.create_index("ix_project_county_cover", ["county_adcode", *COVER], postgresql_include=["id"])
+        batch.create_index("ix_project_signed_cover", [*COVER, "city_adcode"], postgresql_include=["id"])
         batch.create_index("ix_project_terminated", ["terminated_on", "city_adcode", "county_adcode"],
                            sqlite_where=sa.text("terminated_on IS NOT NULL"),
-                           postgresql_where=sa.text("terminated_on IS NOT NULL"))
+                           postgresql_where=sa.text("terminated_on IS NOT NULL"), postgresql_include=["id"])
 
     with op.batch_alter_table("funding") as batch:
         batch.add_column(sa.Column("county_adcode", sa.Integer(), nullable=True))
@@ -70,8 +71,22 @@ def upgrade() -> None:
         batch.create_index("ix_funding_county_cover", ["county_adcode", "received_on", "amount_yuan"])
         batch.create_index("ix_funding_received_cover", ["received_on", "city_adcode", "amount_yuan"])
 
+    # A county's activity without reading the tables (visits and inspections are counted per view).
+    with op.batch_alter_table("visit") as batch:
+        batch.drop_index("ix_visit_city")
+        batch.create_index("ix_visit_city", ["city_adcode", "visited_on", "kind"])
+        batch.create_index("ix_visit_county", ["county_adcode", "visited_on", "kind"])
+    with op.batch_alter_table("inspection") as batch:
+        batch.create_index("ix_inspection_county", ["county_adcode", "inspected_on"])
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("inspection") as batch:
+        batch.drop_index("ix_inspection_county")
+    with op.batch_alter_table("visit") as batch:
+        batch.drop_index("ix_visit_county")
+        batch.drop_index("ix_visit_city")
+        batch.create_index("ix_visit_city", ["city_adcode", "visited_on"])
     with op.batch_alter_table("funding") as batch:
         for name in ("ix_funding_received_cover", "ix_funding_county_cover", "ix_funding_city_cover"):
             batch.drop_index(name)
