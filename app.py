@@ -30,7 +30,11 @@ VENDOR_SUFFIXES = {".css", ".woff", ".woff2"}
 
 INDEX = """<!DOCTYPE html>
 <html lang="zh-CN" data-bs-theme="dark">
-<head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}</head>
+<head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}
+<link rel="preload" as="script" href="{prefix}_dash-component-suites/plotly/package_data/plotly.min.js">
+<link rel="preload" as="fetch" crossorigin="anonymous" href="{prefix}assets/geo/guizhou-cities.geojson">
+<link rel="preload" as="fetch" crossorigin="anonymous" href="{prefix}assets/topojson/world_110m.json">
+</head>
 <body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>
 </html>"""
 
@@ -59,8 +63,10 @@ app = Dash(
     suppress_callback_exceptions=True,
     compress=True,
     health_endpoint="health",
-    index_string=INDEX,
 )
+# plotly.js (1.4 MB gzipped) is requested only once the first graph mounts, and the map's borders
+# only once plotly draws it; preloading both overlaps their download with the app's start-up.
+app.index_string = INDEX.replace("{prefix}", app.config.requests_pathname_prefix)
 init_cache(server)
 
 
