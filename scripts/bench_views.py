@@ -56,9 +56,11 @@ def pct(values: list[float], q: float) -> float:
 
 def server_side(app, counties: list[int]) -> list[str]:
     from pages.cache import cache
+    from pages.overview_data import overview_data
 
     client = app.server.test_client()
     lines = []
+    client.post("/_dash-update-component", json=router_payload("/"))  # start-up: filter choices cached
     targets = [("city", c) for c in CITIES] + [("county", c) for c in counties]
     for label in ("cold", "warm"):
         for level in ("city", "county"):
@@ -68,8 +70,9 @@ def server_side(app, counties: list[int]) -> list[str]:
                     continue
                 body = router_payload(f"/region/{code}")
                 if label == "cold":
+                    # Forget the views, not the filter choices (computed once at start-up).
                     with app.server.app_context():
-                        cache.clear()
+                        cache.delete_memoized(overview_data)
                 else:
                     client.post("/_dash-update-component", json=body)  # the view is now cached
                 t0 = time.perf_counter()
