@@ -379,7 +379,7 @@ def report(results: list[Result], facts: list[str]) -> None:
     print("\n# Load and size")
     for line in facts:
         print(line)
-    print(f"\n# Query times (ms; median and p95 of the repeated calls after one warm-up)")
+    print("\n# Query times (ms; median and p95 of the repeated calls after one warm-up)")
     print(f"{'scale':>9} {'backend':<10} {'query':<48} {'median':>9} {'p95':>9} {'rows':>6}")
     for r in results:
         print(f"{r.scale:>9,} {r.backend:<10} {pad(r.query, 48)} {r.median_ms:9.2f} {r.p95_ms:9.2f} {r.rows:6d}")

@@ -20,7 +20,6 @@ new_guarded_page, wait_for_dash), so the tool and the tests use the same browser
 from __future__ import annotations
 
 import os
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
