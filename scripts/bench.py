@@ -388,10 +388,13 @@ def report(results: list[Result], facts: list[str]) -> None:
         print(f"\nTarget (1M projects, city funnel and chain-link totals < {TARGET_MS:.0f} ms on SQLite): not measured"
               " (run with a 1000000 scale on SQLite).")
         return
-    ok = all(r.median_ms < TARGET_MS for r in target)
-    figures = "; ".join(f"{r.query} {r.median_ms:.1f} ms (p95 {r.p95_ms:.1f})" for r in target)
-    print(f"\nTarget: at 1M projects, a city's funnel and its chain-link totals in under {TARGET_MS:.0f} ms each on "
-          f"SQLite: {'MET' if ok else 'NOT MET'} — {figures}")
+    # The cockpit's views cover a year by default; the whole record is reported beside it.
+    for label, cases in (("one-year view (2024)", TARGET_CASES[:2]), ("whole record", TARGET_CASES[2:])):
+        chosen = [r for r in target if r.query in cases]
+        ok = all(r.median_ms < TARGET_MS for r in chosen)
+        figures = "; ".join(f"{r.query} {r.median_ms:.1f} ms (p95 {r.p95_ms:.1f})" for r in chosen)
+        print(f"\nTarget: at 1M projects, a city's funnel and its chain-link totals in under {TARGET_MS:.0f} ms each "
+              f"on SQLite, {label}: {'MET' if ok else 'NOT MET'} — {figures}")
 
 
 if __name__ == "__main__":
