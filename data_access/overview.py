@@ -64,16 +64,18 @@ def monthly_series(engine: Engine, scope: RegionScope, filters: Filters) -> pd.D
     Every month of the period is listed, empty ones as zeros, so a trend line has no gaps.
     """
     as_of = filters.as_of(data_cutoff(engine))
-    signed_month = year_month(Project.signed_on)
-    signed = (
-        select(signed_month.label("ym"), func.sum(Project.contract_yuan).label("v"))
-        .where(*project_conditions(scope, filters, as_of))
-        .group_by(signed_month)
-    )
     with engine.connect() as conn:
-        signed_by = {int(r.ym): int(r.v) for r in conn.execute(signed)}
+        signed_by = _signed_by_month(conn, scope, filters, as_of)
         funds = funds_by(conn, scope, filters, as_of, year_month(Funding.received_on))
     return _trend(filters, as_of, signed_by, {int(k[0]): v for k, v in funds.items()})
+
+
+def _signed_by_month(conn, scope: RegionScope, filters: Filters, as_of: date) -> dict[int, int]:
+    """Contract value signed per month (YYYYMM) by the period's active projects."""
+    month = year_month(Project.signed_on)
+    stmt = (select(month, func.sum(Project.contract_yuan))
+            .where(*project_conditions(scope, filters, as_of)).group_by(month))
+    return {int(m): int(v) for m, v in conn.execute(stmt)}
 
 
 def _first_month(*series: dict[int, int], fallback: date) -> date:
@@ -234,14 +236,11 @@ def region_view(engine: Engine, scope: RegionScope, filters: Filters, map_scope:
         .group_by(child, Project.industry_code, Project.source_region)
     )
     members = (Region.level == "city") if map_scope.level == "province" else (Region.parent_adcode == map_scope.adcode)
-    signed_month = year_month(Project.signed_on)
     with engine.connect() as conn:
         rows = conn.execute(cube).all()
         funds = funds_by(conn, map_scope, filters, as_of, fchild, year_month(Funding.received_on))
         to_date = funds_to_date(conn, scope, filters, as_of)
-        signed_by = {int(m): int(v) for m, v in conn.execute(
-            select(signed_month, func.sum(Project.contract_yuan))
-            .where(*project_conditions(scope, filters, as_of)).group_by(signed_month))}
+        signed_by = _signed_by_month(conn, scope, filters, as_of)
         names = conn.execute(
             select(Region.adcode, Region.name, Region.short_name, Region.label_lon, Region.label_lat)
             .where(members).order_by(Region.sort_order)).all()
@@ -309,14 +308,11 @@ def _add_into(acc: list[int], values: list[int]) -> None:
 def period_summary(engine: Engine, scope: RegionScope, filters: Filters) -> dict:
     """Totals and monthly trend of a period without the breakdowns (for the year-earlier view)."""
     as_of = filters.as_of(data_cutoff(engine))
-    signed_month = year_month(Project.signed_on)
     with engine.connect() as conn:
         row = conn.execute(select(*figure_columns(as_of)).where(*project_conditions(scope, filters, as_of))).mappings().one()
         funds = funds_by(conn, scope, filters, as_of, year_month(Funding.received_on))
         to_date = funds_to_date(conn, scope, filters, as_of)
-        signed_by = {int(m): int(v) for m, v in conn.execute(
-            select(signed_month, func.sum(Project.contract_yuan))
-            .where(*project_conditions(scope, filters, as_of)).group_by(signed_month))}
+        signed_by = _signed_by_month(conn, scope, filters, as_of)
     totals = {k: int(v) for k, v in row.items()}
     totals["funds_in_period_yuan"] = sum(funds.values())
     totals["funds_to_date_yuan"] = to_date

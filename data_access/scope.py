@@ -56,6 +56,14 @@ def resolve_scope(engine: Engine, adcode: int | str | None) -> RegionScope:
     return RegionScope(adcode=row.adcode, level=row.level, name=row.name, parent_adcode=row.parent_adcode)
 
 
+def lineage(engine: Engine, scope: RegionScope) -> list[RegionScope]:
+    """The scope and the regions above it, province first (for breadcrumbs)."""
+    chain = [scope]
+    while chain[-1].parent_adcode is not None:
+        chain.append(resolve_scope(engine, chain[-1].parent_adcode))
+    return chain[::-1]
+
+
 @dataclass(frozen=True)
 class Filters:
     """Filters applied to every panel. Dates are inclusive; None means unbounded."""

@@ -27,7 +27,7 @@ from components.panels import message, panel
 from data_access import chains
 from data_access.config import database_url
 from data_access.db import get_engine
-from data_access.scope import UnknownRegion, resolve_scope
+from data_access.scope import UnknownRegion, lineage, resolve_scope
 from pages.chains_data import atlas_data, chain_options, link_data, region_grid
 from pages.chains_state import SEARCH_KEYS, chain_search, parse_chain_query, period_dates, query_of
 from pages.overview import not_found
@@ -91,13 +91,9 @@ def _screen_scale() -> float:
 
 def _trail(engine, scope, search: str) -> list[tuple[str, str | None]]:
     """Province › city › county, each a link to the same view (industry, link, filters) of that region."""
-    chain, current = [], scope
-    while current is not None:
-        chain.append(current)
-        current = resolve_scope(engine, current.parent_adcode) if current.parent_adcode else None
     rest = {k: v for k, v in query_of(search).items() if k != "region"}
     trail = []
-    for s in reversed(chain):
+    for s in lineage(engine, scope):
         params = ({} if s.level == "province" else {"region": s.adcode}) | rest
         href = dash.get_relative_path("/chains") + ("?" + urlencode(params) if params else "")
         trail.append((s.name, None if s.adcode == scope.adcode else href))

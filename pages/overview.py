@@ -23,7 +23,7 @@ from components.targets import target_bars
 from components.units import YUAN_PER_YI, change, change_points, fmt_int, fmt_pct, fmt_yi, pct
 from data_access.config import database_url
 from data_access.db import get_engine
-from data_access.scope import UnknownRegion, resolve_scope
+from data_access.scope import UnknownRegion, lineage, resolve_scope
 from pages.overview_data import overview_data, static_options
 from pages.url_state import parse, period_range, search_of
 
@@ -40,10 +40,11 @@ def layout(adcode=None, **query):
     options = static_options(url)
     state = parse(query, options["cutoff"], options["first"], {c for c, _ in options["industries"]})
     data = overview_data(url, scope, state.filters)
+    map_frame = _map_frame(data["regions"])
     search = search_of(state.filters, period_range("this_year", options["cutoff"], options["first"]))
     return html.Div(
         [
-            dcc.Store(id="ov-map-data", data=_map_store(data["regions"])),
+            dcc.Store(id="ov-map-data", data=_map_store(map_frame)),
             dcc.Store(id="ov-funnel-data", data=data["funnel"].to_dict("list")),
             # The filters this view was drawn with, so mounting the filter bar changes nothing.
             dcc.Store(id="ov-search", data=search),
@@ -68,7 +69,7 @@ def layout(adcode=None, **query):
                        min_date=options["first"], max_date=options["cutoff"]),
             *([message("；".join(state.problems), tone="warning")] if state.problems else []),
             _kpis(data),
-            html.Div(_panels(scope, data), className="overview-grid"),
+            html.Div(_panels(scope, data, map_frame), className="overview-grid"),
         ],
         className="page overview",
         id="overview",
@@ -89,20 +90,14 @@ def not_found(reason: str):
 
 
 def _trail(engine, scope, search: str) -> list[tuple[str, str | None]]:
-    chain, current = [], scope
-    while current is not None:
-        chain.append(current)
-        current = resolve_scope(engine, current.parent_adcode) if current.parent_adcode else None
-    chain.reverse()
     trail = []
-    for s in chain:
+    for s in lineage(engine, scope):
         href = dash.get_relative_path("/" if s.level == "province" else f"/region/{s.adcode}") + search
         trail.append((s.name, None if s.adcode == scope.adcode else href))
     return trail
 
 
-def _map_store(regions) -> dict:
-    frame = _map_frame(regions)
+def _map_store(frame) -> dict:
     return {metric: frame[metric].astype(float).round(2).tolist() for metric in maps.METRICS}
 
 
@@ -178,9 +173,8 @@ def _targets(data: dict):
     return target_bars(rows, _elapsed(as_of), as_of.year)
 
 
-def _panels(scope, data: dict):
+def _panels(scope, data: dict, map_frame):
     cutoff, name = data["as_of"], scope.name
-    map_frame = _map_frame(data["regions"])
     layer = "city" if scope.level == "province" else "county"
     map_fig = maps.choropleth(map_frame, dash.get_asset_url(f"geo/guizhou-{'cities' if layer == 'city' else 'counties'}.geojson"),
                               focus=scope.adcode if scope.level == "county" else None)
