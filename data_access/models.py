@@ -219,6 +219,24 @@ class Funding(Base):
     )
 
 
+class FundingMonth(Base):
+    """到位资金 summed per county and month, kept by triggers on funding (see rollup.py).
+
+    A period's money is read from here for its whole months and from funding only for the days
+    of a month it cuts, so a region's money costs a few hundred rows whatever the data's size.
+    """
+
+    __tablename__ = "funding_month"
+
+    county_adcode: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # YYYYMM
+    city_adcode: Mapped[int] = mapped_column(Integer)
+    amount_yuan: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (Index("ix_funding_month_city", "city_adcode", "month", "county_adcode", "amount_yuan"),
+                      Index("ix_funding_month_month", "month", "city_adcode", "county_adcode", "amount_yuan"))
+
+
 class Visit(Base):
     """A visit by an investment-promotion team to an enterprise or a business association (拜访)."""
 

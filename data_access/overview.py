@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Date, Engine, func, literal, select
+from sqlalchemy import Engine, func, select
 
 from . import lifecycle
-from .models import AnnualTarget, Funding, Industry, Park, Project, Region
-from .queries import FIGURES, count_if, data_cutoff, figure_columns, funds_by, funds_to_date, project_conditions
+from .models import AnnualTarget, Industry, Park, Project, Region
+from .area import STALL_RED_DAYS, STALL_YELLOW_DAYS, stalled_conditions, waited_days
+from .queries import count_if, data_cutoff, funds_by, project_conditions
 from .scope import Filters, RegionScope
 from .sqlfunc import days_between, year_month
 from .vocab import SOURCE_REGIONS
@@ -66,8 +67,8 @@ def monthly_series(engine: Engine, scope: RegionScope, filters: Filters) -> pd.D
     as_of = filters.as_of(data_cutoff(engine))
     with engine.connect() as conn:
         signed_by = _signed_by_month(conn, scope, filters, as_of)
-        funds = funds_by(conn, scope, filters, as_of, year_month(Funding.received_on))
-    return _trend(filters, as_of, signed_by, {int(k[0]): v for k, v in funds.items()})
+        funds = funds_by(conn, scope, filters, as_of, "month")
+    return trend_frame(filters, as_of, signed_by, {int(k[0]): v for k, v in funds.items()})
 
 
 def _signed_by_month(conn, scope: RegionScope, filters: Filters, as_of: date) -> dict[int, int]:
@@ -141,35 +142,38 @@ def annual_target(engine: Engine, scope: RegionScope, year: int) -> dict[str, in
     return {k: int(v) for k, v in row.items()} if row else None
 
 
-STALL_YELLOW_DAYS = 90   # 签约未开工 beyond 3 months: yellow (domain.md §6)
-STALL_RED_DAYS = 180     # beyond 6 months: red; land contracts require 实质性开工 within 6 months
-
-
 def stalled_projects(engine: Engine, scope: RegionScope, filters: Filters, limit: int = 8) -> dict:
     """Signed, active, not started as of the period's end: counts by warning light and the largest."""
     as_of = filters.as_of(data_cutoff(engine))
-    waited = days_between(literal(as_of, Date), Project.signed_on)
-    conds = [*project_conditions(scope, filters, as_of), lifecycle.is_pipeline(as_of)]
+    waited = waited_days(as_of)
     counts = select(
         func.count().label("pipeline"),
         count_if(waited > STALL_RED_DAYS).label("red"),
         count_if((waited > STALL_YELLOW_DAYS) & (waited <= STALL_RED_DAYS)).label("yellow"),
-    ).where(*conds)
+    ).where(*stalled_conditions(scope, filters, as_of))
+    with engine.connect() as conn:
+        row = conn.execute(counts).mappings().one()
+    return {"pipeline": int(row["pipeline"]), "yellow": int(row["yellow"]), "red": int(row["red"]),
+            "top": stalled_top(engine, scope, filters, limit)}
+
+
+def stalled_top(engine: Engine, scope: RegionScope, filters: Filters, limit: int = 8) -> pd.DataFrame:
+    """The largest projects stalled beyond the yellow light (the list under the funnel)."""
+    as_of = filters.as_of(data_cutoff(engine))
+    waited = waited_days(as_of)
     top = (
         select(
             Project.code, Project.name, Project.contract_yuan, Project.signed_on,
             Region.name.label("county"), waited.label("days"),
         )
         .join(Region, Region.adcode == Project.county_adcode)
-        .where(*conds, waited > STALL_YELLOW_DAYS)
+        .where(*stalled_conditions(scope, filters, as_of), waited > STALL_YELLOW_DAYS)
         .order_by(Project.contract_yuan.desc(), Project.code)
         .limit(limit)
     )
     with engine.connect() as conn:
-        row = conn.execute(counts).mappings().one()
-        frame = pd.DataFrame(conn.execute(top).mappings().all(),
-                             columns=["code", "name", "contract_yuan", "signed_on", "county", "days"])
-    return {"pipeline": int(row["pipeline"]), "yellow": int(row["yellow"]), "red": int(row["red"]), "top": frame}
+        return pd.DataFrame(conn.execute(top).mappings().all(),
+                            columns=["code", "name", "contract_yuan", "signed_on", "county", "days"])
 
 
 def origin_options(engine: Engine, limit: int = 40) -> list[str]:
@@ -217,109 +221,7 @@ def parks_in(engine: Engine, scope: RegionScope, filters: Filters) -> pd.DataFra
     return frame.astype({"projects": "int64", "contract_yuan": "int64"})
 
 
-def region_view(engine: Engine, scope: RegionScope, filters: Filters, map_scope: RegionScope) -> dict:
-    """The figures of one overview screen, read in a handful of queries.
-
-    One grouped query over the map's regions (the scope itself, or a county's whole city) by
-    region, industry and source region yields the totals, the map, the industries and the
-    origins; one pair of funding queries by region and month yields the money for the map, the
-    totals and the trend. Same definitions as project_totals, totals_by_region & co., which the
-    tests hold these figures to. The few hundred grouped rows are rolled up in plain Python,
-    several times faster than pandas at this size.
-    """
-    as_of = filters.as_of(data_cutoff(engine))
-    child, fchild = ((Project.city_adcode, Funding.city_adcode) if map_scope.level == "province"
-                     else (Project.county_adcode, Funding.county_adcode))
-    cube = (
-        select(child, Project.industry_code, Project.source_region, *figure_columns(as_of))
-        .where(*project_conditions(map_scope, filters, as_of))
-        .group_by(child, Project.industry_code, Project.source_region)
-    )
-    members = (Region.level == "city") if map_scope.level == "province" else (Region.parent_adcode == map_scope.adcode)
-    with engine.connect() as conn:
-        rows = conn.execute(cube).all()
-        funds = funds_by(conn, map_scope, filters, as_of, fchild, year_month(Funding.received_on))
-        to_date = funds_to_date(conn, scope, filters, as_of)
-        signed_by = _signed_by_month(conn, scope, filters, as_of)
-        names = conn.execute(
-            select(Region.adcode, Region.name, Region.short_name, Region.label_lon, Region.label_lat)
-            .where(members).order_by(Region.sort_order)).all()
-        industries = conn.execute(
-            select(Industry.code, Industry.name, Industry.short_name, Industry.is_key).order_by(Industry.sort_order)).all()
-
-    def mine(region) -> bool:
-        return scope.adcode == map_scope.adcode or int(region) == scope.adcode
-
-    n = len(FIGURES)
-    totals, by_region, by_industry, by_source = [0] * n, {}, {}, {}
-    for region, industry, source, *values in rows:
-        values = [int(v) for v in values]
-        _add(by_region, int(region), values)
-        if mine(region):
-            _add_into(totals, values)
-            _add(by_industry, industry, values)
-            _add(by_source, source, values)
-    totals = dict(zip(FIGURES, totals))
-    region_funds, funds_by_month = {}, {}
-    for (region, month), value in funds.items():
-        region_funds[int(region)] = region_funds.get(int(region), 0) + value
-        if mine(region):
-            funds_by_month[int(month)] = funds_by_month.get(int(month), 0) + value
-    totals["funds_in_period_yuan"] = sum(funds_by_month.values())
-    totals["funds_to_date_yuan"] = to_date
-
-    zero = [0] * n
-    pick = [FIGURES.index(c) for c in ("projects", "contract_yuan", "started", "producing")]
-    regions = pd.DataFrame(
-        [(int(r.adcode), r.name, r.short_name, r.label_lon, r.label_lat,
-          *[by_region.get(int(r.adcode), zero)[i] for i in pick], region_funds.get(int(r.adcode), 0)) for r in names],
-        columns=["adcode", "name", "short_name", "label_lon", "label_lat", "projects", "contract_yuan", "started",
-                 "producing", "funds_yuan"],
-    )
-    two = [FIGURES.index("projects"), FIGURES.index("contract_yuan")]
-    industry_frame = pd.DataFrame(
-        [(r.code, r.name, r.short_name, bool(r.is_key), *[by_industry.get(r.code, zero)[i] for i in two])
-         for r in industries],
-        columns=["code", "name", "short_name", "is_key", "projects", "contract_yuan"],
-    )
-    sources = pd.DataFrame(
-        [(s, *[by_source.get(s, zero)[i] for i in two]) for s in SOURCE_REGIONS],
-        columns=["source_region", "projects", "contract_yuan"],
-    )
-    return {
-        "as_of": as_of,
-        "totals": totals,
-        "regions": regions,
-        "industries": industry_frame,
-        "sources": sources,
-        "trend": _trend(filters, as_of, signed_by, funds_by_month),
-    }
-
-
-def _add(groups: dict, key, values: list[int]) -> None:
-    _add_into(groups.setdefault(key, [0] * len(values)), values)
-
-
-def _add_into(acc: list[int], values: list[int]) -> None:
-    for i, v in enumerate(values):
-        acc[i] += v
-
-
-def period_summary(engine: Engine, scope: RegionScope, filters: Filters) -> dict:
-    """Totals and monthly trend of a period without the breakdowns (for the year-earlier view)."""
-    as_of = filters.as_of(data_cutoff(engine))
-    with engine.connect() as conn:
-        row = conn.execute(select(*figure_columns(as_of)).where(*project_conditions(scope, filters, as_of))).mappings().one()
-        funds = funds_by(conn, scope, filters, as_of, year_month(Funding.received_on))
-        to_date = funds_to_date(conn, scope, filters, as_of)
-        signed_by = _signed_by_month(conn, scope, filters, as_of)
-    totals = {k: int(v) for k, v in row.items()}
-    totals["funds_in_period_yuan"] = sum(funds.values())
-    totals["funds_to_date_yuan"] = to_date
-    return {"totals": totals, "trend": _trend(filters, as_of, signed_by, {int(k[0]): v for k, v in funds.items()})}
-
-
-def _trend(filters: Filters, as_of: date, signed_by: dict[int, int], funds_by_month: dict[int, int]) -> pd.DataFrame:
+def trend_frame(filters: Filters, as_of: date, signed_by: dict[int, int], funds_by_month: dict[int, int]) -> pd.DataFrame:
     first = filters.date_from or _first_month(signed_by, funds_by_month, fallback=as_of)
     months = _months(first, as_of)
     return pd.DataFrame(

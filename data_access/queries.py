@@ -5,15 +5,19 @@ ints (money in yuan) or a small DataFrame. Units are converted for display in co
 """
 from __future__ import annotations
 
+import calendar
 import time
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Engine, and_, case, func, select
+from sqlalchemy import Engine, and_, case, func, or_, select
 
 from . import lifecycle
-from .models import ChainLink, DatasetInfo, Enterprise, Funding, Industry, Inspection, Project, Region, Visit
+from .models import (
+    ChainLink, DatasetInfo, Enterprise, Funding, FundingMonth, Industry, Inspection, Project, Region, Visit,
+)
 from .scope import Filters, RegionScope, origin_condition, origin_names
+from .sqlfunc import year_month
 from .vocab import VISIT_ASSOCIATION, VISIT_ENTERPRISE
 
 
@@ -128,23 +132,28 @@ def project_totals(engine: Engine, scope: RegionScope, filters: Filters) -> dict
     return {k: int(v) for k, v in row.items()}
 
 
-def funds_by(conn, scope: RegionScope, filters: Filters, as_of: date, *keys) -> dict[tuple, int]:
-    """到位资金 in the period (money received from its start to as_of) for the scope's projects
-    active as of as_of, whenever they were signed; summed per combination of `keys` (Funding
-    columns or expressions such as Funding.city_adcode or year_month(Funding.received_on)), the
-    dict keyed by tuples of their values (() for the whole sum).
+FUND_KEYS = ("city", "county", "month")
 
-    Without project filters the money is read from funding's own region index, and the money
-    of the few projects terminated by as_of is subtracted: the same figure as joining every
-    funding row to its project, at a fraction of the cost.
+
+def funds_by(conn, scope: RegionScope, filters: Filters, as_of: date, *keys: str) -> dict[tuple, int]:
+    """到位资金 in the period (money received from its start to as_of) for the scope's projects
+    active as of as_of, whenever they were signed; summed per combination of `keys` ("city",
+    "county", "month" as YYYYMM), the dict keyed by tuples of their values (() for the sum).
+
+    Without project filters the money is read from the funding_month rollup for the period's
+    whole months and from funding for the days of the months it cuts; the money of the few
+    projects terminated by as_of is then subtracted. The same figure as joining every funding
+    row to its project, at a cost that does not grow with the data.
     """
+    if not set(keys) <= set(FUND_KEYS):
+        raise ValueError(f"funds_by keys must be among {FUND_KEYS}: {keys}")
     period = [Funding.received_on <= as_of]
     if filters.date_from:
         period.append(Funding.received_on >= filters.date_from)
-    labelled = [k.label(f"k{i}") for i, k in enumerate(keys)]
     amount = func.sum(Funding.amount_yuan).label("amount")
+    on_funding = _fund_columns(Funding.city_adcode, Funding.county_adcode, Funding.received_on, keys)
 
-    def total(stmt, group=keys) -> dict[tuple, int]:
+    def total(stmt, group) -> dict[tuple, int]:
         if group:
             stmt = stmt.group_by(*group)
         return {tuple(r[:-1]): int(r[-1] or 0) for r in conn.execute(stmt) if r[-1] is not None}
@@ -152,21 +161,71 @@ def funds_by(conn, scope: RegionScope, filters: Filters, as_of: date, *keys) -> 
     if filters.channel or filters.industry or filters.origin:
         # An IN list keeps SQLite from driving the join from the funding date index (10x slower).
         chosen = select(Project.id).where(*project_conditions(scope, filters, as_of, signed_in_period=False))
-        return total(select(*labelled, amount).where(Funding.project_id.in_(chosen), *period))
-    received = total(
-        select(*labelled, amount).where(scope.condition(Funding.county_adcode, Funding.city_adcode), *period)
-    )
+        return total(select(*on_funding, amount).where(Funding.project_id.in_(chosen), *period), on_funding)
+
+    received: dict[tuple, int] = {}
+    first, last = whole_months(filters.date_from, as_of)
+    if first <= last:
+        month_cols = _fund_columns(FundingMonth.city_adcode, FundingMonth.county_adcode, None, keys)
+        rolled = select(*month_cols, func.sum(FundingMonth.amount_yuan)).where(
+            scope.condition(FundingMonth.county_adcode, FundingMonth.city_adcode), FundingMonth.month <= last)
+        if first:
+            rolled = rolled.where(FundingMonth.month >= first)
+        _merge(received, total(rolled, month_cols))
+        # The days outside the whole months: before the first one and after the last one.
+        edges = [Funding.received_on > _month_end(last)]
+        if first:
+            edges.append(Funding.received_on < date(first // 100, first % 100, 1))
+        period.append(or_(*edges))
+    edge_stmt = select(*on_funding, amount).where(scope.condition(Funding.county_adcode, Funding.city_adcode), *period)
+    _merge(received, total(edge_stmt, on_funding))
     # Grouped by the project's own region columns (equal to funding's by the composite key),
     # so the terminated projects are read from their index alone.
-    project_keys = [Project.city_adcode if k is Funding.city_adcode
-                    else Project.county_adcode if k is Funding.county_adcode else k for k in keys]
+    on_project = _fund_columns(Project.city_adcode, Project.county_adcode, Funding.received_on, keys)
     withdrawn = total(
-        select(*[k.label(f"k{i}") for i, k in enumerate(project_keys)], amount)
+        select(*on_project, amount)
         .join(Project, Project.id == Funding.project_id)
-        .where(scope.condition(Project.county_adcode, Project.city_adcode), lifecycle.is_terminated(as_of), *period),
-        project_keys,
+        .where(scope.condition(Project.county_adcode, Project.city_adcode), lifecycle.is_terminated(as_of),
+               *period[:1], *([Funding.received_on >= filters.date_from] if filters.date_from else [])),
+        on_project,
     )
     return {k: v - withdrawn.get(k, 0) for k, v in received.items()}
+
+
+def _fund_columns(city, county, received_on, keys) -> list:
+    columns = {"city": city, "county": county,
+               "month": FundingMonth.month if received_on is None else year_month(received_on)}
+    return [columns[k].label(f"k{i}") for i, k in enumerate(keys)]
+
+
+def _merge(into: dict[tuple, int], more: dict[tuple, int]) -> None:
+    for k, v in more.items():
+        into[k] = into.get(k, 0) + v
+
+
+def whole_months(start: date | None, end: date) -> tuple[int, int]:
+    """The first and last whole months (YYYYMM) of [start, end]; first is 0 when unbounded,
+    and first > last when the period holds no whole month."""
+    first = 0 if start is None else _ym(start) if start.day == 1 else _next_ym(_ym(start))
+    last = _ym(end) if end == _month_end(_ym(end)) else _prev_ym(_ym(end))
+    return first, last
+
+
+def _ym(d: date) -> int:
+    return d.year * 100 + d.month
+
+
+def _next_ym(ym: int) -> int:
+    return ym + 89 if ym % 100 == 12 else ym + 1
+
+
+def _prev_ym(ym: int) -> int:
+    return ym - 89 if ym % 100 == 1 else ym - 1
+
+
+def _month_end(ym: int) -> date:
+    year, month = divmod(ym, 100)
+    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def funds_in_period(conn, scope: RegionScope, filters: Filters, as_of: date) -> int:
@@ -204,7 +263,7 @@ def totals_by_region(engine: Engine, scope: RegionScope, filters: Filters) -> pd
         .where(*project_conditions(scope, filters, as_of))
         .group_by(key)
     )
-    funds_key = Funding.city_adcode if key is Project.city_adcode else Funding.county_adcode
+    funds_key = "city" if key is Project.city_adcode else "county"
     with engine.connect() as conn:
         funds = funds_by(conn, scope, filters, as_of, funds_key)
         names = pd.DataFrame(

@@ -1,16 +1,19 @@
 """Everything the overview shows for one region and one set of filters, fetched in one place."""
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
 
+from data_access import area
 from data_access import overview as ov
 from data_access import queries as q
+from data_access.area import AreaFigures, start_area
 from data_access.db import get_engine
-from data_access.scope import Filters, RegionScope
-
-from data_access.scope import resolve_scope
+from data_access.scope import Filters, RegionScope, resolve_scope
+from data_access.vocab import PROVINCE_ADCODE
 from pages.cache import cache
 
 
@@ -33,44 +36,90 @@ def _shift(d: date, years: int) -> date:
 _readers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="view-read")
 
 
+def _area_key(url: str, adcode: int, filters: Filters, detail: bool) -> str:
+    # The URL may hold a password: keys carry its digest only.
+    digest = hashlib.sha256(url.encode()).hexdigest()[:16]
+    return f"area/{digest}/{adcode}/{filters!r}/{int(detail)}"
+
+
+def _start_area(url: str, scope: RegionScope, filters: Filters, detail: bool) -> Callable[[], AreaFigures]:
+    """The figures of the smallest area holding `scope` (its city; the province for itself).
+
+    Served from the cache when that area, or the whole province, was read for the same filters,
+    as it has been when the click comes from the parent region's map; otherwise the area's
+    parts are started side by side and the returned function waits for them.
+    """
+    engine = get_engine(url)
+    if scope.level == "province":
+        own = scope
+    else:
+        own = scope if scope.level == "city" else resolve_scope(engine, scope.parent_adcode)
+    for adcode in dict.fromkeys((own.adcode, PROVINCE_ADCODE)):
+        for with_detail in (True, False) if not detail else (True,):
+            hit = cache.get(_area_key(url, adcode, filters, with_detail))
+            if hit is not None:
+                return lambda hit=hit: hit
+    pending = start_area(engine, own, filters, detail=detail, executor=_readers)
+
+    def finish() -> AreaFigures:
+        figures = pending()
+        cache.set(_area_key(url, own.adcode, filters, detail), figures)
+        return figures
+
+    return finish
+
+
+def area_figures(url: str, scope: RegionScope, filters: Filters, detail: bool = True) -> AreaFigures:
+    return _start_area(url, scope, filters, detail)()
+
+
 @cache.memoize()
 def overview_data(url: str, scope: RegionScope, filters: Filters) -> dict:
     engine = get_engine(url)
-    as_of = filters.as_of(q.data_cutoff(engine))
-    # A county is drawn among its city's counties, so the map reads the city's breakdown.
-    map_scope = resolve_scope(engine, scope.parent_adcode) if scope.level == "county" else scope
+    options = static_options(url)
+    as_of = filters.as_of(options["cutoff"])
     previous = shift_year(filters)
     year_so_far = Filters(date_from=date(as_of.year, 1, 1), date_to=as_of)
+    # What does not add up across counties is read for the region itself.
     jobs = {
-        "view": (ov.region_view, engine, scope, filters, map_scope),
-        "activity": (q.activity_totals, engine, scope, filters),
         "durations": (ov.stage_medians, engine, scope, filters),
-        "stalled": (ov.stalled_projects, engine, scope, filters),
+        "stalled_top": (ov.stalled_top, engine, scope, filters),
         "target": (ov.annual_target, engine, scope, as_of.year),
     }
     if scope.level == "county":
         jobs["parks"] = (ov.parks_in, engine, scope, filters)
-    if year_so_far != filters:
-        jobs["year"] = (ov.period_summary, engine, scope, year_so_far)
-    if previous is not None:
-        jobs["previous"] = (ov.period_summary, engine, scope, previous)
-        jobs["previous_activity"] = (q.activity_totals, engine, scope, previous)
     futures = {key: _readers.submit(*job) for key, job in jobs.items()}
+    areas = {"current": _start_area(url, scope, filters, detail=True)}
+    if year_so_far != filters:
+        areas["year"] = _start_area(url, scope, year_so_far, detail=False)
+    if previous is not None:
+        areas["previous"] = _start_area(url, scope, previous, detail=False)
+    areas = {key: finish() for key, finish in areas.items()}
     got = {key: future.result() for key, future in futures.items()}
 
-    view = got["view"]
+    fig = areas["current"]
+    totals = fig.totals(scope)
     data = {
-        **view,
-        "cutoff": q.data_cutoff(engine),
-        "funnel": q.funnel_of(view["totals"]),
+        "as_of": fig.as_of,
+        "cutoff": options["cutoff"],
+        "totals": totals,
+        "funnel": q.funnel_of(totals),
+        "regions": area.region_frame(fig, scope, options["regions"]),
+        "industries": area.industry_frame(fig, scope, options["industry_list"]),
+        "sources": area.source_frame(fig, scope),
+        "trend": ov.trend_frame(filters, fig.as_of, *fig.monthly(scope)),
         "parks": got.get("parks"),
-        "activity": got["activity"],
+        "activity": fig.activity_of(scope),
         "durations": got["durations"],
-        "stalled": got["stalled"],
+        "stalled": {**fig.stalled_of(scope), "top": got["stalled_top"]},
         "target": got["target"],
-        "year_totals": got["year"]["totals"] if "year" in got else view["totals"],
-        "previous": {**got["previous"], "activity": got["previous_activity"]} if "previous" in got else None,
+        "year_totals": areas["year"].totals(scope) if "year" in areas else totals,
+        "previous": None,
     }
+    if "previous" in areas:
+        prev = areas["previous"]
+        data["previous"] = {"totals": prev.totals(scope), "activity": prev.activity_of(scope),
+                            "trend": ov.trend_frame(previous, prev.as_of, *prev.monthly(scope))}
     return data
 
 
@@ -83,6 +132,8 @@ def static_options(url: str) -> dict:
         "industries": q.industries(engine),
         "first": ov.first_signing(engine),
         "cutoff": q.data_cutoff(engine),
+        "regions": q.regions(engine),
+        "industry_list": area.industry_list(engine),
     }
 
 

@@ -4,8 +4,11 @@ and what headless Chromium shows, on synthetic databases of 100k and 1M projects
     python scripts/bench_views.py [--scales 100000,1000000] [--keep DIR] [--browser on|off]
 
 Server side: the router callback a drill click sends (POST /_dash-update-component, exactly
-the payload the browser sends) for every city and 20 counties, cold (empty view cache) and
-warm; its server time and response size before and after gzip. Browser side (Playwright,
+the payload the browser sends) for every city and 20 counties; its server time and response
+size before and after gzip, in three states of the cache: "drill" (the parent region was just
+drawn with the same filters, as it is when its map is clicked; the region itself never was),
+"link" (nothing read for these filters: a copied link opened cold) and "warm" (the region's
+own view is cached). Browser side (Playwright,
 /usr/bin/chromium): first load of / until the 9 city polygons are drawn, and a click on each
 city until its county polygons and its KPIs are on screen.
 
@@ -53,27 +56,43 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def server_side(app, counties: list[int]) -> list[str]:
+def server_side(app, counties: list[int], regions) -> list[str]:
+    from data_access.config import database_url
     from pages.cache import cache
-    from pages.overview_data import overview_data
+    from pages.overview_data import static_options
 
     client = app.server.test_client()
     lines = []
-    client.post("/_dash-update-component", json=router_payload("/"))  # start-up: filter choices cached
+    parent_of = {int(r.adcode): int(r.parent_adcode) for r in regions.itertuples() if r.level == "county"}
     targets = [("city", c) for c in CITIES] + [("county", c) for c in counties]
-    for label in ("cold", "warm"):
+
+    def forget_views() -> None:
+        # Forget every view and area; keep the filter choices (read once at start-up).
+        with app.server.app_context():
+            cache.clear()
+            static_options(database_url())
+
+    def path(code: int) -> str:
+        return "/" if code == 520000 else f"/region/{code}"
+
+    modes = {
+        # A drill click comes from the parent's screen: the parent was just drawn with the same
+        # filters, the region itself never was.
+        "drill": lambda lvl, code: (forget_views(), client.post(
+            "/_dash-update-component", json=router_payload(path(520000 if lvl == "city" else parent_of[code])))),
+        # A copied link opened cold: nothing of its filters has been read.
+        "link": lambda lvl, code: forget_views(),
+        # The region's own view is cached (prewarmed, or drawn before).
+        "warm": lambda lvl, code: client.post("/_dash-update-component", json=router_payload(path(code))),
+    }
+    for label, prepare in modes.items():
         for level in ("city", "county"):
             times, raw, packed = [], [], []
             for lvl, code in targets:
                 if lvl != level:
                     continue
-                body = router_payload(f"/region/{code}")
-                if label == "cold":
-                    # Forget the views, not the filter choices (computed once at start-up).
-                    with app.server.app_context():
-                        cache.delete_memoized(overview_data)
-                else:
-                    client.post("/_dash-update-component", json=body)  # the view is now cached
+                prepare(lvl, code)
+                body = router_payload(path(code))
                 t0 = time.perf_counter()
                 resp = client.post("/_dash-update-component", json=body)
                 times.append((time.perf_counter() - t0) * 1000)
@@ -81,10 +100,18 @@ def server_side(app, counties: list[int]) -> list[str]:
                 raw.append(len(resp.data))
                 packed.append(len(gzip.compress(resp.data, 6)))
             lines.append(
-                f"  drill to a {level:<6} {label}: server median {statistics.median(times):6.1f} ms, "
+                f"  {label:<5} to a {level:<6}: server median {statistics.median(times):6.1f} ms, "
                 f"p95 {pct(times, 0.95):6.1f} ms; response {max(raw) / 1024:5.1f} KB max before gzip, "
                 f"{max(packed) / 1024:5.1f} KB after (n={len(times)})"
             )
+    # A cold province (filters changed at the top): every county's figures are read.
+    times = []
+    for _ in range(5):
+        forget_views()
+        t0 = time.perf_counter()
+        client.post("/_dash-update-component", json=router_payload("/"))
+        times.append((time.perf_counter() - t0) * 1000)
+    lines.append(f"  link  to the province: server median {statistics.median(times):6.1f} ms, max {max(times):6.1f} ms")
     # The map's metric switch: a Patch of the colour values only.
     body = {
         "output": "ov-map.figure", "outputs": {"id": "ov-map", "property": "figure"},
@@ -178,14 +205,14 @@ def main(argv=None) -> int:
         counties = [int(c) for c in frame.query("level == 'county'")["adcode"]][::4][:20]
         county_counts = frame.query("level == 'county'").groupby("parent_adcode").size().to_dict()
         report.append(f"{scale:,} projects, SQLite:")
-        report += server_side(app, counties)
+        report += server_side(app, counties, frame)
         if args.browser == "on":
             with app.server.app_context():
                 from pages.overview_data import prewarm
 
                 prewarm(url)
             report += browser_side(app, {int(k): int(v) for k, v in county_counts.items()})
-        print("\n".join(report[-8:]), flush=True)
+        print("\n".join(report[-12:]), flush=True)
     print("\n# Overview views\n" + "\n".join(report))
     return 0
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Engine, insert, text
 
+from ..rollup import drop_triggers
 from ..models import (
     AnnualTarget, Base, ChainLinkTarget, DatasetInfo, Enterprise, Funding, Inspection, Lead, Project, Visit,
 )
@@ -58,3 +59,4 @@ def drop_everything(engine: Engine) -> None:
     Base.metadata.drop_all(engine)
     with engine.begin() as conn:
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        drop_triggers(conn)  # PostgreSQL keeps the trigger functions of a dropped table

@@ -1,0 +1,334 @@
+"""An area's figures kept per county, so that any region inside the area is summed in Python.
+
+A leader drills by clicking the map of the screen in front of them, so the province's (or a
+city's) figures for the same filters have just been read. Read once per county and kept, they
+answer every city and county below without another scan of the projects: a drill click then
+costs only the few figures that do not add up across counties (medians, the largest stalled
+projects), which `overview` reads for the region itself.
+
+Every figure here is additive over counties, with the definitions of `queries` and `overview`
+(the tests hold the two paths to the same numbers on both backends). Visits and inspections may
+have no county (a provincial or city team), so they are kept per (city, county) pair.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Date, Engine, func, literal, select
+
+from . import lifecycle
+from .models import Enterprise, Funding, Industry, Inspection, Project, Region, Visit
+from .queries import FIGURES, count_if, data_cutoff, figure_columns, funds_by, project_conditions
+from .scope import Filters, RegionScope, origin_condition, origin_names
+from .sqlfunc import days_between, year_month
+from .vocab import SOURCE_REGIONS, VISIT_ASSOCIATION, VISIT_ENTERPRISE
+
+STALL_YELLOW_DAYS = 90   # 签约未开工 beyond 3 months: yellow (domain.md §6)
+STALL_RED_DAYS = 180     # beyond 6 months: red; land contracts require 实质性开工 within 6 months
+
+ACTIVITY = ("enterprise_visits", "association_visits", "inspections")
+STALLED = ("pipeline", "yellow", "red")
+
+
+@dataclass(frozen=True)
+class AreaFigures:
+    """The additive figures of one area (province or city) for one set of filters, per county."""
+
+    area: RegionScope
+    as_of: date
+    detail: bool                                    # with industries, sources and stalled counts
+    county_city: dict[int, int]                     # every county of the area → its city
+    figures: dict[int, tuple[int, ...]]             # county → FIGURES
+    to_date: dict[int, int]                         # county → 到位 to date of its period's projects
+    signed: dict[tuple[int, int], int]              # (county, YYYYMM) → contract value signed
+    funds: dict[tuple[int, int], int]               # (county, YYYYMM) → 到位资金 received
+    activity: dict[tuple[int | None, int | None], tuple[int, int, int]]  # (city, county) → ACTIVITY
+    industries: dict[tuple[int, str], tuple[int, int]]  # (county, industry) → projects, contract
+    sources: dict[tuple[int, str], tuple[int, int]]     # (county, source region) → projects, contract
+    stalled: dict[int, tuple[int, int, int]]        # county → STALLED
+
+    def covers(self, scope: RegionScope) -> bool:
+        if self.area.level == "province":
+            return True
+        return scope.adcode == self.area.adcode or scope.parent_adcode == self.area.adcode
+
+    def counties(self, scope: RegionScope) -> set[int]:
+        if scope.level == "province":
+            return set(self.county_city)
+        if scope.level == "city":
+            return {c for c, city in self.county_city.items() if city == scope.adcode}
+        return {scope.adcode}
+
+    def totals(self, scope: RegionScope) -> dict[str, int]:
+        mine = self.counties(scope)
+        sums = _sum(v for k, v in self.figures.items() if k in mine)
+        totals = dict(zip(FIGURES, sums or [0] * len(FIGURES)))
+        totals["funds_in_period_yuan"] = sum(v for (c, _), v in self.funds.items() if c in mine)
+        totals["funds_to_date_yuan"] = sum(v for c, v in self.to_date.items() if c in mine)
+        return totals
+
+    def by_region(self, scope: RegionScope) -> dict[int, dict[str, int]]:
+        """The map's figures, per region one level below the scope (a county: its city's counties)."""
+        if scope.level == "province":
+            key = self.county_city.__getitem__
+            mine = set(self.county_city)
+        else:
+            city = scope.adcode if scope.level == "city" else scope.parent_adcode
+            key = int
+            mine = {c for c, parent in self.county_city.items() if parent == city}
+        picked = [FIGURES.index(f) for f in ("projects", "contract_yuan", "started", "producing")]
+        out: dict[int, dict[str, int]] = {}
+        for county, values in self.figures.items():
+            if county in mine:
+                row = out.setdefault(key(county), dict.fromkeys(("projects", "contract_yuan", "started",
+                                                                  "producing", "funds_yuan"), 0))
+                for name, i in zip(("projects", "contract_yuan", "started", "producing"), picked):
+                    row[name] += values[i]
+        for (county, _), value in self.funds.items():
+            if county in mine:
+                row = out.setdefault(key(county), dict.fromkeys(("projects", "contract_yuan", "started",
+                                                                  "producing", "funds_yuan"), 0))
+                row["funds_yuan"] += value
+        return out
+
+    def monthly(self, scope: RegionScope) -> tuple[dict[int, int], dict[int, int]]:
+        """Contract value signed and funds received per YYYYMM."""
+        mine = self.counties(scope)
+        return _by_month(self.signed, mine), _by_month(self.funds, mine)
+
+    def activity_of(self, scope: RegionScope) -> dict[str, int]:
+        if scope.level == "province":
+            rows = self.activity.values()
+        elif scope.level == "city":
+            rows = [v for (city, _), v in self.activity.items() if city == scope.adcode]
+        else:
+            rows = [v for (_, county), v in self.activity.items() if county == scope.adcode]
+        return dict(zip(ACTIVITY, _sum(rows) or [0, 0, 0]))
+
+    def breakdown(self, scope: RegionScope, kind: str) -> dict[str, tuple[int, int]]:
+        """(projects, contract) per industry code or per source region."""
+        if not self.detail:
+            raise ValueError("area read without detail")
+        mine = self.counties(scope)
+        out: dict[str, list[int]] = {}
+        for (county, key), (n, c) in (self.industries if kind == "industry" else self.sources).items():
+            if county in mine:
+                acc = out.setdefault(key, [0, 0])
+                acc[0] += n
+                acc[1] += c
+        return {k: (v[0], v[1]) for k, v in out.items()}
+
+    def stalled_of(self, scope: RegionScope) -> dict[str, int]:
+        mine = self.counties(scope)
+        return dict(zip(STALLED, _sum(v for c, v in self.stalled.items() if c in mine) or [0, 0, 0]))
+
+
+def _sum(rows) -> list[int] | None:
+    acc = None
+    for row in rows:
+        if acc is None:
+            acc = list(row)
+        else:
+            for i, v in enumerate(row):
+                acc[i] += v
+    return acc
+
+
+def _by_month(values: dict[tuple[int, int], int], mine: set[int]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for (county, month), v in values.items():
+        if county in mine:
+            out[month] = out.get(month, 0) + v
+    return out
+
+
+# ------------------------------------------------------------------ reading an area
+
+def read_area(engine: Engine, area: RegionScope, filters: Filters, *, detail: bool = True) -> AreaFigures:
+    """Read an area's figures per county, part after part."""
+    return start_area(engine, area, filters, detail=detail)()
+
+
+def start_area(engine: Engine, area: RegionScope, filters: Filters, *, detail: bool = True,
+               executor: Executor | None = None) -> Callable[[], AreaFigures]:
+    """Start reading an area's parts (side by side on an executor); the returned function waits
+    for them and assembles the figures."""
+    if area.level == "county":
+        raise ValueError("an area is the province or a city")
+    as_of = filters.as_of(data_cutoff(engine))
+    parts = {"counties": _counties, "figures": _figures, "to_date": _to_date, "signed": _signed,
+             "funds": _funds, "activity": _activity}
+    if detail:
+        parts |= {"industries": _pairs(Project.industry_code), "sources": _pairs(Project.source_region),
+                  "stalled": _stalled}
+    args = (engine, area, filters, as_of, detail)
+    if executor is None:
+        pending = {name: (lambda part=part: part(*args)) for name, part in parts.items()}
+    else:
+        pending = {name: executor.submit(part, *args).result for name, part in parts.items()}
+
+    def finish() -> AreaFigures:
+        got = {name: wait() for name, wait in pending.items()}
+        return AreaFigures(
+            area=area, as_of=as_of, detail=detail, county_city=got["counties"], figures=got["figures"],
+            to_date=got["to_date"], signed=got["signed"], funds=got["funds"], activity=got["activity"],
+            industries=got.get("industries", {}), sources=got.get("sources", {}), stalled=got.get("stalled", {}),
+        )
+
+    return finish
+
+
+def _counties(engine, area, filters, as_of, detail) -> dict[int, int]:
+    stmt = select(Region.adcode, Region.parent_adcode).where(Region.level == "county")
+    if area.level == "city":
+        stmt = stmt.where(Region.parent_adcode == area.adcode)
+    with engine.connect() as conn:
+        return {int(a): int(p) for a, p in conn.execute(stmt)}
+
+
+def _figures(engine, area, filters, as_of, detail) -> dict[int, tuple[int, ...]]:
+    stmt = (select(Project.county_adcode, *figure_columns(as_of))
+            .where(*project_conditions(area, filters, as_of)).group_by(Project.county_adcode))
+    with engine.connect() as conn:
+        return {int(row[0]): tuple(int(v) for v in row[1:]) for row in conn.execute(stmt)}
+
+
+def _pairs(column):
+    """(projects, contract) per county and `column`: two small groupings cost less than one
+    grouping by county, industry and source together (tens of rows per county instead of
+    hundreds)."""
+    def read(engine, area, filters, as_of, detail) -> dict[tuple[int, str], tuple[int, int]]:
+        stmt = (select(Project.county_adcode, column, func.count(), func.sum(Project.contract_yuan))
+                .where(*project_conditions(area, filters, as_of)).group_by(Project.county_adcode, column))
+        with engine.connect() as conn:
+            return {(int(c), k): (int(n), int(v)) for c, k, n, v in conn.execute(stmt)}
+    return read
+
+
+def _to_date(engine, area, filters, as_of, detail) -> dict[int, int]:
+    """Money received up to as_of for the projects signed in the period (资金到位率's numerator)."""
+    stmt = (
+        select(Project.county_adcode, func.sum(Funding.amount_yuan))
+        .join(Project, Project.id == Funding.project_id)
+        .where(*project_conditions(area, filters, as_of), Funding.received_on <= as_of)
+        .group_by(Project.county_adcode)
+    )
+    with engine.connect() as conn:
+        return {int(c): int(v) for c, v in conn.execute(stmt) if v is not None}
+
+
+def _signed(engine, area, filters, as_of, detail) -> dict[tuple[int, int], int]:
+    month = year_month(Project.signed_on)
+    stmt = (select(Project.county_adcode, month, func.sum(Project.contract_yuan))
+            .where(*project_conditions(area, filters, as_of)).group_by(Project.county_adcode, month))
+    with engine.connect() as conn:
+        return {(int(c), int(m)): int(v) for c, m, v in conn.execute(stmt)}
+
+
+def _funds(engine, area, filters, as_of, detail) -> dict[tuple[int, int], int]:
+    with engine.connect() as conn:
+        got = funds_by(conn, area, filters, as_of, "county", "month")
+    return {(int(c), int(m)): v for (c, m), v in got.items()}
+
+
+def _activity(engine, area, filters, as_of, detail) -> dict[tuple, tuple[int, int, int]]:
+    vconds = [area.condition(Visit.county_adcode, Visit.city_adcode), Visit.visited_on <= as_of]
+    iconds = [area.condition(Inspection.county_adcode, Inspection.city_adcode), Inspection.inspected_on <= as_of]
+    if filters.date_from:
+        vconds.append(Visit.visited_on >= filters.date_from)
+        iconds.append(Inspection.inspected_on >= filters.date_from)
+    if filters.channel:
+        vconds.append(Visit.channel == filters.channel)
+        iconds.append(Inspection.channel == filters.channel)
+    if filters.origin:
+        names = origin_names(filters.origin)
+        vconds.append(Visit.location_city.in_(names) | Visit.location_province.in_(names))
+        iconds.append(Inspection.enterprise_id.in_(select(Enterprise.id).where(origin_condition(filters.origin))))
+    visits = (
+        select(Visit.city_adcode, Visit.county_adcode,
+               count_if(Visit.kind == VISIT_ENTERPRISE), count_if(Visit.kind == VISIT_ASSOCIATION))
+        .where(*vconds).group_by(Visit.city_adcode, Visit.county_adcode)
+    )
+    inspections = (
+        select(Inspection.city_adcode, Inspection.county_adcode, func.count())
+        .where(*iconds).group_by(Inspection.city_adcode, Inspection.county_adcode)
+    )
+    out: dict[tuple, list[int]] = {}
+
+    def key(city, county):
+        return (None if city is None else int(city), None if county is None else int(county))
+
+    with engine.connect() as conn:
+        for city, county, ent, assoc in conn.execute(visits):
+            acc = out.setdefault(key(city, county), [0, 0, 0])
+            acc[0] += int(ent)
+            acc[1] += int(assoc)
+        for city, county, n in conn.execute(inspections):
+            out.setdefault(key(city, county), [0, 0, 0])[2] += int(n)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def waited_days(as_of: date):
+    return days_between(literal(as_of, Date), Project.signed_on)
+
+
+def stalled_conditions(scope: RegionScope, filters: Filters, as_of: date) -> list:
+    return [*project_conditions(scope, filters, as_of), lifecycle.is_pipeline(as_of)]
+
+
+def _stalled(engine, area, filters, as_of, detail) -> dict[int, tuple[int, int, int]]:
+    waited = waited_days(as_of)
+    stmt = (
+        select(
+            Project.county_adcode,
+            func.count(),
+            count_if((waited > STALL_YELLOW_DAYS) & (waited <= STALL_RED_DAYS)),
+            count_if(waited > STALL_RED_DAYS),
+        )
+        .where(*stalled_conditions(area, filters, as_of))
+        .group_by(Project.county_adcode)
+    )
+    with engine.connect() as conn:
+        return {int(c): (int(p), int(y), int(r)) for c, p, y, r in conn.execute(stmt)}
+
+
+# ------------------------------------------------------------------ frames for the screen
+
+def region_frame(fig: AreaFigures, scope: RegionScope, names: pd.DataFrame) -> pd.DataFrame:
+    """The map's rows: every region one level below the scope (a county: its city's counties),
+    zeros for regions without a project. `names` is `queries.regions`."""
+    if scope.level == "province":
+        members = names[names["level"] == "city"]
+    else:
+        city = scope.adcode if scope.level == "city" else scope.parent_adcode
+        members = names[names["parent_adcode"] == city]
+    got = fig.by_region(scope)
+    zero = dict.fromkeys(("projects", "contract_yuan", "started", "producing", "funds_yuan"), 0)
+    rows = [(int(r.adcode), r.name, r.short_name, r.label_lon, r.label_lat, *got.get(int(r.adcode), zero).values())
+            for r in members.itertuples()]
+    return pd.DataFrame(rows, columns=["adcode", "name", "short_name", "label_lon", "label_lat", *zero])
+
+
+def industry_frame(fig: AreaFigures, scope: RegionScope, industries: list[tuple]) -> pd.DataFrame:
+    """All industries in plan order, zeros included; `industries` as (code, name, short_name, is_key)."""
+    got = fig.breakdown(scope, "industry")
+    return pd.DataFrame(
+        [(code, name, short, bool(key), *got.get(code, (0, 0))) for code, name, short, key in industries],
+        columns=["code", "name", "short_name", "is_key", "projects", "contract_yuan"],
+    )
+
+
+def source_frame(fig: AreaFigures, scope: RegionScope) -> pd.DataFrame:
+    got = fig.breakdown(scope, "source")
+    return pd.DataFrame([(s, *got.get(s, (0, 0))) for s in SOURCE_REGIONS],
+                        columns=["source_region", "projects", "contract_yuan"])
+
+
+def industry_list(engine: Engine) -> list[tuple]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(
+            select(Industry.code, Industry.name, Industry.short_name, Industry.is_key).order_by(Industry.sort_order))]
