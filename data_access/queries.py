@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import calendar
 import time
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import Engine, and_, case, func, or_, select
+from sqlalchemy import Engine, and_, case, func, select
 
 from . import lifecycle
 from .models import (
@@ -165,6 +165,7 @@ def funds_by(conn, scope: RegionScope, filters: Filters, as_of: date, *keys: str
 
     received: dict[tuple, int] = {}
     first, last = whole_months(filters.date_from, as_of)
+    edges = [(filters.date_from, as_of)]  # the days read from funding itself
     if first <= last:
         month_cols = _fund_columns(FundingMonth.city_adcode, FundingMonth.county_adcode, None, keys)
         rolled = select(*month_cols, func.sum(FundingMonth.amount_yuan)).where(
@@ -172,21 +173,22 @@ def funds_by(conn, scope: RegionScope, filters: Filters, as_of: date, *keys: str
         if first:
             rolled = rolled.where(FundingMonth.month >= first)
         _merge(received, total(rolled, month_cols))
-        # The days outside the whole months: before the first one and after the last one.
-        edges = [Funding.received_on > _month_end(last)]
+        edges = [(_month_end(last) + timedelta(days=1), as_of)]
         if first:
-            edges.append(Funding.received_on < date(first // 100, first % 100, 1))
-        period.append(or_(*edges))
-    edge_stmt = select(*on_funding, amount).where(scope.condition(Funding.county_adcode, Funding.city_adcode), *period)
-    _merge(received, total(edge_stmt, on_funding))
+            edges.append((filters.date_from, date(first // 100, first % 100, 1) - timedelta(days=1)))
+    for start, end in edges:
+        if start is not None and start > end:
+            continue
+        days = [Funding.received_on <= end] + ([Funding.received_on >= start] if start else [])
+        edge = select(*on_funding, amount).where(scope.condition(Funding.county_adcode, Funding.city_adcode), *days)
+        _merge(received, total(edge, on_funding))
     # Grouped by the project's own region columns (equal to funding's by the composite key),
     # so the terminated projects are read from their index alone.
     on_project = _fund_columns(Project.city_adcode, Project.county_adcode, Funding.received_on, keys)
     withdrawn = total(
         select(*on_project, amount)
         .join(Project, Project.id == Funding.project_id)
-        .where(scope.condition(Project.county_adcode, Project.city_adcode), lifecycle.is_terminated(as_of),
-               *period[:1], *([Funding.received_on >= filters.date_from] if filters.date_from else [])),
+        .where(scope.condition(Project.county_adcode, Project.city_adcode), lifecycle.is_terminated(as_of), *period),
         on_project,
     )
     return {k: v - withdrawn.get(k, 0) for k, v in received.items()}
