@@ -32,6 +32,7 @@ INDEX = """<!DOCTYPE html>
 <html lang="zh-CN" data-bs-theme="dark">
 <head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}
 <link rel="preload" as="script" href="{prefix}_dash-component-suites/plotly/package_data/plotly.min.js">
+<link rel="preload" as="script" href="{prefix}_dash-component-suites/dash/dcc/async-graph.js">
 <link rel="preload" as="fetch" crossorigin="anonymous" href="{prefix}assets/geo/guizhou-cities.geojson">
 <link rel="preload" as="fetch" crossorigin="anonymous" href="{prefix}assets/topojson/world_110m.json">
 </head>

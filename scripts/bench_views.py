@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import logging
 import os
 import statistics
 import sys
@@ -135,6 +136,7 @@ def browser_side(app, county_counts: dict[int, int]) -> list[str]:
 
     from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
 
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request would be timed too
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
@@ -173,9 +175,10 @@ def browser_side(app, county_counts: dict[int, int]) -> list[str]:
         browser.close()
     server.shutdown()
     lines.append(f"  first load of / to map drawn: median {statistics.median(first):.0f} ms, "
-                 f"max {max(first):.0f} ms (n={len(first)}, cold browser cache)")
+                 f"max {max(first):.0f} ms (n={len(first)}, cold browser cache; each: {', '.join(f'{d:.0f}' for d in first)})")
     lines.append(f"  drill click to county map and KPIs shown: median {statistics.median(drills):.0f} ms, "
-                 f"p95 {pct(drills, 0.95):.0f} ms (n={len(drills)}, warm view cache after prewarm)")
+                 f"p95 {pct(drills, 0.95):.0f} ms (n={len(drills)}, warm view cache after prewarm; "
+                 f"each: {', '.join(f'{d:.0f}' for d in drills)})")
     return lines
 
 
