@@ -21,9 +21,11 @@ import pandas as pd
 from sqlalchemy import Date, Engine, func, literal, select
 
 from . import lifecycle
-from .models import Enterprise, Funding, Industry, Inspection, Project, Region, Visit
-from .queries import FIGURES, count_if, data_cutoff, figure_columns, funds_by, project_conditions
-from .scope import Filters, RegionScope, origin_condition, origin_names
+from .models import Funding, Industry, Inspection, Project, Region, Visit
+from .queries import (
+    FIGURES, activity_conditions, count_if, data_cutoff, figure_columns, funds_by, project_conditions,
+)
+from .scope import Filters, RegionScope
 from .sqlfunc import days_between, year_month
 from .vocab import SOURCE_REGIONS, VISIT_ASSOCIATION, VISIT_ENTERPRISE
 
@@ -251,18 +253,7 @@ def _funds(engine, area, filters, as_of, detail) -> dict[tuple[int, int], int]:
 
 
 def _activity(engine, area, filters, as_of, detail) -> dict[tuple, tuple[int, int, int]]:
-    vconds = [area.condition(Visit.county_adcode, Visit.city_adcode), Visit.visited_on <= as_of]
-    iconds = [area.condition(Inspection.county_adcode, Inspection.city_adcode), Inspection.inspected_on <= as_of]
-    if filters.date_from:
-        vconds.append(Visit.visited_on >= filters.date_from)
-        iconds.append(Inspection.inspected_on >= filters.date_from)
-    if filters.channel:
-        vconds.append(Visit.channel == filters.channel)
-        iconds.append(Inspection.channel == filters.channel)
-    if filters.origin:
-        names = origin_names(filters.origin)
-        vconds.append(Visit.location_city.in_(names) | Visit.location_province.in_(names))
-        iconds.append(Inspection.enterprise_id.in_(select(Enterprise.id).where(origin_condition(filters.origin))))
+    vconds, iconds = activity_conditions(area, filters, as_of)
     visits = (
         select(Visit.city_adcode, Visit.county_adcode,
                count_if(Visit.kind == VISIT_ENTERPRISE), count_if(Visit.kind == VISIT_ASSOCIATION))

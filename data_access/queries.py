@@ -343,9 +343,8 @@ def chain_link_totals(engine: Engine, scope: RegionScope, filters: Filters) -> p
     return frame
 
 
-def activity_totals(engine: Engine, scope: RegionScope, filters: Filters) -> dict[str, int]:
-    """Enterprise visits, business-association visits and site inspections (赴黔考察) in the period."""
-    as_of = filters.as_of(data_cutoff(engine))
+def activity_conditions(scope: RegionScope, filters: Filters, as_of: date) -> tuple[list, list]:
+    """WHERE clauses of the period's visits and of its site inspections."""
     vconds = [scope.condition(Visit.county_adcode, Visit.city_adcode), Visit.visited_on <= as_of]
     iconds = [scope.condition(Inspection.county_adcode, Inspection.city_adcode), Inspection.inspected_on <= as_of]
     if filters.date_from:
@@ -358,6 +357,13 @@ def activity_totals(engine: Engine, scope: RegionScope, filters: Filters) -> dic
         names = origin_names(filters.origin)
         vconds.append(Visit.location_city.in_(names) | Visit.location_province.in_(names))
         iconds.append(Inspection.enterprise_id.in_(select(Enterprise.id).where(origin_condition(filters.origin))))
+    return vconds, iconds
+
+
+def activity_totals(engine: Engine, scope: RegionScope, filters: Filters) -> dict[str, int]:
+    """Enterprise visits, business-association visits and site inspections (赴黔考察) in the period."""
+    as_of = filters.as_of(data_cutoff(engine))
+    vconds, iconds = activity_conditions(scope, filters, as_of)
     visits = select(
         count_if(Visit.kind == VISIT_ENTERPRISE).label("enterprise_visits"),
         count_if(Visit.kind == VISIT_ASSOCIATION).label("association_visits"),
