@@ -21,7 +21,7 @@ import pandas as pd
 from sqlalchemy import Date, Engine, func, literal, select
 
 from . import lifecycle
-from .models import Funding, Industry, Inspection, Project, Region, Visit
+from .models import Funding, Inspection, Project, Region, Visit
 from .queries import (
     FIGURES, activity_conditions, count_if, data_cutoff, figure_columns, funds_by, project_conditions,
 )
@@ -32,6 +32,7 @@ from .vocab import SOURCE_REGIONS, VISIT_ASSOCIATION, VISIT_ENTERPRISE
 STALL_YELLOW_DAYS = 90   # 签约未开工 beyond 3 months: yellow (domain.md §6)
 STALL_RED_DAYS = 180     # beyond 6 months: red; land contracts require 实质性开工 within 6 months
 
+
 # Grouping by city before county lets a city's reads use the index led by the city (which holds
 # the county), instead of the county index, which SQLite otherwise picks and then must read the
 # table for the city (15x slower for a city's 到位 to date at 1M projects).
@@ -39,8 +40,11 @@ STALL_RED_DAYS = 180     # beyond 6 months: red; land contracts require 实质�
 def by_county(area: RegionScope) -> tuple:
     return (Project.county_adcode,) if area.level == "province" else (Project.city_adcode, Project.county_adcode)
 
+
 ACTIVITY = ("enterprise_visits", "association_visits", "inspections")
 STALLED = ("pipeline", "yellow", "red")
+MAP_FIGURES = ("projects", "contract_yuan", "started", "producing", "funds_yuan")
+_MAP_INDEX = [(name, FIGURES.index(name)) for name in MAP_FIGURES[:-1]]
 
 
 @dataclass(frozen=True)
@@ -89,19 +93,19 @@ class AreaFigures:
             city = scope.adcode if scope.level == "city" else scope.parent_adcode
             key = int
             mine = {c for c, parent in self.county_city.items() if parent == city}
-        picked = [FIGURES.index(f) for f in ("projects", "contract_yuan", "started", "producing")]
         out: dict[int, dict[str, int]] = {}
+
+        def row(county: int) -> dict[str, int]:
+            return out.setdefault(key(county), dict.fromkeys(MAP_FIGURES, 0))
+
         for county, values in self.figures.items():
             if county in mine:
-                row = out.setdefault(key(county), dict.fromkeys(("projects", "contract_yuan", "started",
-                                                                  "producing", "funds_yuan"), 0))
-                for name, i in zip(("projects", "contract_yuan", "started", "producing"), picked):
-                    row[name] += values[i]
+                acc = row(county)
+                for name, i in _MAP_INDEX:
+                    acc[name] += values[i]
         for (county, _), value in self.funds.items():
             if county in mine:
-                row = out.setdefault(key(county), dict.fromkeys(("projects", "contract_yuan", "started",
-                                                                  "producing", "funds_yuan"), 0))
-                row["funds_yuan"] += value
+                row(county)["funds_yuan"] += value
         return out
 
     def monthly(self, scope: RegionScope) -> tuple[dict[int, int], dict[int, int]]:
@@ -315,14 +319,14 @@ def region_frame(fig: AreaFigures, scope: RegionScope, names: pd.DataFrame) -> p
         city = scope.adcode if scope.level == "city" else scope.parent_adcode
         members = names[names["parent_adcode"] == city]
     got = fig.by_region(scope)
-    zero = dict.fromkeys(("projects", "contract_yuan", "started", "producing", "funds_yuan"), 0)
+    zero = dict.fromkeys(MAP_FIGURES, 0)
     rows = [(int(r.adcode), r.name, r.short_name, r.label_lon, r.label_lat, *got.get(int(r.adcode), zero).values())
             for r in members.itertuples()]
-    return pd.DataFrame(rows, columns=["adcode", "name", "short_name", "label_lon", "label_lat", *zero])
+    return pd.DataFrame(rows, columns=["adcode", "name", "short_name", "label_lon", "label_lat", *MAP_FIGURES])
 
 
 def industry_frame(fig: AreaFigures, scope: RegionScope, industries: list[tuple]) -> pd.DataFrame:
-    """All industries in plan order, zeros included; `industries` as (code, name, short_name, is_key)."""
+    """All industries in plan order, zeros included; `industries` is `queries.industries`."""
     got = fig.breakdown(scope, "industry")
     return pd.DataFrame(
         [(code, name, short, bool(key), *got.get(code, (0, 0))) for code, name, short, key in industries],
@@ -334,9 +338,3 @@ def source_frame(fig: AreaFigures, scope: RegionScope) -> pd.DataFrame:
     got = fig.breakdown(scope, "source")
     return pd.DataFrame([(s, *got.get(s, (0, 0))) for s in SOURCE_REGIONS],
                         columns=["source_region", "projects", "contract_yuan"])
-
-
-def industry_list(engine: Engine) -> list[tuple]:
-    with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(
-            select(Industry.code, Industry.name, Industry.short_name, Industry.is_key).order_by(Industry.sort_order))]

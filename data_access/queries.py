@@ -57,10 +57,11 @@ def dataset_source(engine: Engine) -> str:
     return "演示数据" if value == "demo" else ""
 
 
-def industries(engine: Engine) -> list[tuple[str, str]]:
-    """(code, name) of the industries in plan order."""
+def industries(engine: Engine) -> list[tuple[str, str, str, bool]]:
+    """(code, name, short_name, is_key) of the industries in plan order."""
+    stmt = select(Industry.code, Industry.name, Industry.short_name, Industry.is_key).order_by(Industry.sort_order)
     with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(select(Industry.code, Industry.name).order_by(Industry.sort_order))]
+        return [(code, name, short, bool(key)) for code, name, short, key in conn.execute(stmt)]
 
 
 def regions(engine: Engine) -> pd.DataFrame:

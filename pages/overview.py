@@ -38,7 +38,7 @@ def layout(adcode=None, **query):
     except UnknownRegion as exc:
         return not_found(str(exc))
     options = static_options(url)
-    state = parse(query, options["cutoff"], options["first"], {c for c, _ in options["industries"]})
+    state = parse(query, options["cutoff"], options["first"], {c for c, *_ in options["industries"]})
     data = overview_data(url, scope, state.filters)
     map_frame = _map_frame(data["regions"])
     search = search_of(state.filters, period_range("this_year", options["cutoff"], options["first"]))
@@ -65,7 +65,7 @@ def layout(adcode=None, **query):
             ),
             filter_bar(period=state.period, date_from=state.filters.date_from, date_to=state.filters.date_to,
                        channel=state.filters.channel, origin=state.filters.origin, industry=state.filters.industry,
-                       origins=options["origins"], industries=options["industries"],
+                       origins=options["origins"], industries=[(c, n) for c, n, *_ in options["industries"]],
                        min_date=options["first"], max_date=options["cutoff"]),
             *([message("；".join(state.problems), tone="warning")] if state.problems else []),
             _kpis(data),

@@ -50,10 +50,7 @@ def _start_area(url: str, scope: RegionScope, filters: Filters, detail: bool) ->
     parts are started side by side and the returned function waits for them.
     """
     engine = get_engine(url)
-    if scope.level == "province":
-        own = scope
-    else:
-        own = scope if scope.level == "city" else resolve_scope(engine, scope.parent_adcode)
+    own = resolve_scope(engine, scope.parent_adcode) if scope.level == "county" else scope
     for adcode in dict.fromkeys((own.adcode, PROVINCE_ADCODE)):
         for with_detail in (True, False) if not detail else (True,):
             hit = cache.get(_area_key(url, adcode, filters, with_detail))
@@ -67,10 +64,6 @@ def _start_area(url: str, scope: RegionScope, filters: Filters, detail: bool) ->
         return figures
 
     return finish
-
-
-def area_figures(url: str, scope: RegionScope, filters: Filters, detail: bool = True) -> AreaFigures:
-    return _start_area(url, scope, filters, detail)()
 
 
 @cache.memoize()
@@ -105,7 +98,7 @@ def overview_data(url: str, scope: RegionScope, filters: Filters) -> dict:
         "totals": totals,
         "funnel": q.funnel_of(totals),
         "regions": area.region_frame(fig, scope, options["regions"]),
-        "industries": area.industry_frame(fig, scope, options["industry_list"]),
+        "industries": area.industry_frame(fig, scope, options["industries"]),
         "sources": area.source_frame(fig, scope),
         "trend": ov.trend_frame(filters, fig.as_of, *fig.monthly(scope)),
         "parks": got.get("parks"),
@@ -133,7 +126,6 @@ def static_options(url: str) -> dict:
         "first": ov.first_signing(engine),
         "cutoff": q.data_cutoff(engine),
         "regions": q.regions(engine),
-        "industry_list": area.industry_list(engine),
     }
 
 

@@ -46,7 +46,7 @@ def test_area_figures_equal_single_queries(demo_engine, case, source):
     got = ar.region_frame(fig, scope, q.regions(demo_engine))
     assert got[cols].astype("int64").equals(expected.astype("int64"))
     industries = ov.industry_totals(demo_engine, scope, filters)
-    got = ar.industry_frame(fig, scope, ar.industry_list(demo_engine))
+    got = ar.industry_frame(fig, scope, q.industries(demo_engine))
     assert got[["code", "projects", "contract_yuan"]].equals(industries[["code", "projects", "contract_yuan"]])
     assert ar.source_frame(fig, scope).equals(ov.source_region_totals(demo_engine, scope, filters))
     trend = ov.trend_frame(filters, fig.as_of, *fig.monthly(scope))
