@@ -13,11 +13,13 @@ from pathlib import Path
 
 import dash
 import flask_bootstrap
-from dash import Dash, html
+from dash import ALL, Dash, State, html
 from flask import Flask, abort, send_from_directory
 
+from components.plotly_bundle import installed_bundle
 from components.shell import header
 from pages.cache import init_cache
+from pages.overview_view import MOUNTED
 from data_access.db import get_engine
 from data_access.queries import data_cutoff, dataset_source
 from data_access.schema import ensure_schema
@@ -31,7 +33,7 @@ VENDOR_SUFFIXES = {".css", ".woff", ".woff2"}
 INDEX = """<!DOCTYPE html>
 <html lang="zh-CN" data-bs-theme="dark">
 <head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}
-<link rel="preload" as="script" href="{prefix}_dash-component-suites/plotly/package_data/plotly.min.js">
+{plotly_preload}
 <link rel="preload" as="script" href="{prefix}_dash-component-suites/dash/dcc/async-graph.js">
 <link rel="preload" as="fetch" crossorigin="anonymous" href="{prefix}assets/geo/guizhou-cities.geojson">
 <link rel="preload" as="fetch" crossorigin="anonymous" href="{prefix}assets/topojson/world_110m.json">
@@ -40,6 +42,8 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 log = logging.getLogger("cockpit")
+# Only the trace types the cockpit draws, when built (components/plotly_bundle.py); else Dash's own.
+PLOTLY_BUNDLE = installed_bundle() if os.environ.get("COCKPIT_PLOTLY_BUNDLE", "1") == "1" else None
 
 ensure_schema(get_engine())
 
@@ -64,10 +68,30 @@ app = Dash(
     suppress_callback_exceptions=True,
     compress=True,
     health_endpoint="health",
+    # The router tells a page whether it is on screen already (an empty list when not): the
+    # overview then keeps its components and redraws them in place (pages/overview.py).
+    routing_callback_inputs={"drawn_view": State({**MOUNTED, "page": ALL}, "data")},
 )
-# plotly.js (1.4 MB gzipped) is requested only once the first graph mounts, and the map's borders
-# only once plotly draws it; preloading both overlaps their download with the app's start-up.
-app.index_string = INDEX.replace("{prefix}", app.config.requests_pathname_prefix)
+
+
+def page_template(prefix: str, bundle: Path | None) -> tuple[str, list[str]]:
+    """The index page and the extra scripts it loads, with or without the cockpit's plotly bundle.
+
+    The map's borders are requested only once plotly draws it, and Dash's plotly.js only once
+    the first graph mounts; preloading them overlaps their download with the app's start-up. The
+    cockpit's own bundle is a script of the page instead: it sets window.Plotly before any graph
+    mounts, and dcc.Graph then never asks for Dash's.
+    """
+    if bundle:
+        preload, scripts = "", [f"{prefix}plotly-bundle/{bundle.name}"]
+    else:
+        preload = f'<link rel="preload" as="script" href="{prefix}_dash-component-suites/plotly/package_data/plotly.min.js">'
+        scripts = []
+    return INDEX.replace("{plotly_preload}", preload).replace("{prefix}", prefix), scripts
+
+
+app.index_string, _scripts = page_template(app.config.requests_pathname_prefix, PLOTLY_BUNDLE)
+app.config.external_scripts.extend(_scripts)
 init_cache(server)
 
 
@@ -99,6 +123,14 @@ def vendor(filename: str):
     if Path(filename).suffix not in VENDOR_SUFFIXES:
         abort(404)
     return send_from_directory(VENDOR_DIR, filename, max_age=86400)
+
+
+@server.route("/plotly-bundle/<name>")
+def plotly_bundle(name: str):
+    if PLOTLY_BUNDLE is None or name != PLOTLY_BUNDLE.name:
+        abort(404)
+    # Named by plotly.js version and trace list: a new bundle has a new name.
+    return send_from_directory(PLOTLY_BUNDLE.parent, name, max_age=365 * 86400, mimetype="text/javascript")
 
 
 def layout():

@@ -15,6 +15,15 @@ PERIODS = [
 
 def breadcrumb(trail: list[tuple[str, str | None]]):
     """`trail` is [(name, href)], province first; the last item (href None) is where we are."""
+    return breadcrumb_bar(crumbs(trail))
+
+
+def breadcrumb_bar(items: list):
+    return html.Nav(items, className="breadcrumb-bar", id="breadcrumb", **{"aria-label": "地区层级"})
+
+
+def crumbs(trail: list[tuple[str, str | None]]) -> list:
+    """The breadcrumb's items: links up, then the current region."""
     items = []
     for i, (name, href) in enumerate(trail):
         if i:
@@ -23,13 +32,17 @@ def breadcrumb(trail: list[tuple[str, str | None]]):
             items.append(html.Span(name, className="crumb crumb-current"))
         else:
             items.append(dcc.Link(name, href=href, className="crumb"))
-    return html.Nav(items, className="breadcrumb-bar", id="breadcrumb", **{"aria-label": "地区层级"})
+    return items
+
+
+def origin_choices(current: str | None, origins: list[str]) -> list[str]:
+    """The origin dropdown's options: the known origins, and the one in the URL even if unknown."""
+    return list(dict.fromkeys(([current] if current else []) + origins))
 
 
 def common_filters(prefix: str, *, periods: list[dict], period: str, period_class: str, date_from, date_to,
                    channel, origin, origins: list[str], min_date, max_date) -> list:
     """Period, dates, channel and investor origin: the filters both screens share, ids `<prefix>-…`."""
-    origin_options = list(dict.fromkeys(([origin] if origin else []) + origins))
     return [
         html.Label("统计期间", className="filter-label"),
         dcc.Dropdown(id=f"{prefix}-period", options=periods, value=period, clearable=False, searchable=False,
@@ -41,8 +54,8 @@ def common_filters(prefix: str, *, periods: list[dict], period: str, period_clas
         ),
         dcc.Dropdown(id=f"{prefix}-channel", options=list(CHANNELS), value=channel, placeholder="招商方式（全部）",
                      className="filter"),
-        dcc.Dropdown(id=f"{prefix}-origin", options=origin_options, value=origin, placeholder="投资方来源地（全部）",
-                     className="filter"),
+        dcc.Dropdown(id=f"{prefix}-origin", options=origin_choices(origin, origins), value=origin,
+                     placeholder="投资方来源地（全部）", className="filter"),
     ]
 
 

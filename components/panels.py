@@ -7,9 +7,10 @@ from dash import html
 from .units import fmt_int, fmt_yi
 
 
-def panel(title: str, body, *, cls: str = "", panel_id: str | None = None):
+def panel(title: str, body, *, cls: str = "", panel_id: str | None = None, title_id: str | None = None):
     props = {"id": panel_id} if panel_id else {}
-    return html.Section([html.H2(title, className="panel-title"), *(body if isinstance(body, list) else [body])],
+    heading = html.H2(title, className="panel-title", **({"id": title_id} if title_id else {}))
+    return html.Section([heading, *(body if isinstance(body, list) else [body])],
                         className=f"panel {cls}".strip(), **props)
 
 

@@ -3,14 +3,14 @@ and what headless Chromium shows, on synthetic databases of 100k and 1M projects
 
     python scripts/bench_views.py [--scales 100000,1000000] [--keep DIR] [--browser on|off]
 
-Server side: the router callback a drill click sends (POST /_dash-update-component, exactly
-the payload the browser sends) for every city and 20 counties; its server time and response
-size before and after gzip, in three states of the cache: "drill" (the parent region was just
-drawn with the same filters, as it is when its map is clicked; the region itself never was),
-"link" (nothing read for these filters: a copied link opened cold) and "warm" (the region's
-own view is cached). Browser side (Playwright,
-/usr/bin/chromium): first load of / until the 9 city polygons are drawn, and a click on each
-city until its county polygons and its KPIs are on screen.
+Server side: the callbacks a drill click sends (POST /_dash-update-component, the payloads the
+browser sends: the page router's, `redraw`'s and `redraw_panels`'s) for every city and 20
+counties; their server time summed and their responses' size before and after gzip, in three
+states of the cache: "drill" (the parent region was just drawn with the same filters, as it is
+when its map is clicked; the region itself never was), "link" (a copied link opened with nothing
+read for its filters: the router renders the whole page) and "warm" (the region's own view is
+cached). Browser side (Playwright, /usr/bin/chromium): first load of / until the 9 city polygons
+are drawn, and a click on each city until its county polygons and its KPIs are on screen.
 
 Targets (issue 3), at 100k on SQLite: drill ≤ 50 ms server time p95, ≤ 80 KB before
 compression, map and KPIs on screen ≤ 300 ms; first load ≤ 2 s; at 1M within 2x.
@@ -35,21 +35,17 @@ for p in (ROOT, ROOT / "scripts"):
 
 import bench  # noqa: E402
 import bench_data  # noqa: E402
+from tests.view_helpers import callback_outputs, panels_payload, redraw_payload, router_payload  # noqa: E402
 
 CITIES = [520100, 520200, 520300, 520400, 520500, 520600, 522300, 522600, 522700]
 INSIDE_POINT = (ROOT / "tests" / "browser" / "inside_point.js").read_text(encoding="utf-8")
 
 
-def router_payload(pathname: str, search: str = "") -> dict:
-    """The request Dash's page router sends when the URL changes (captured from Chromium)."""
-    return {
-        "output": ".._pages_content.children..._pages_store.data..",
-        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-        "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
-                   {"id": "_pages_location", "property": "search", "value": search}],
-        "changedPropIds": ["_pages_location.pathname"],
-        "parsedChangedPropsIds": ["_pages_location.pathname"],
-    }
+def drill_payloads(app, pathname: str, search: str, parent: dict, target: dict) -> list[dict]:
+    """The requests of a drill click on the overview, from `parent` to `target` (view keys):
+    the router's (which keeps the page), `redraw`'s, then `redraw_panels`'s."""
+    return [router_payload(pathname, search, drawn=parent), redraw_payload(app.app, pathname, search, parent),
+            panels_payload(app.app, target, parent)]
 
 
 def pct(values: list[float], q: float) -> float:
@@ -76,33 +72,54 @@ def server_side(app, counties: list[int], regions) -> list[str]:
     def path(code: int) -> str:
         return "/" if code == 520000 else f"/region/{code}"
 
+    def key(code: int) -> dict:
+        return {"adcode": code, "search": ""}
+
+    def parent(lvl: str, code: int) -> int:
+        return 520000 if lvl == "city" else parent_of[code]
+
+    def draw_parent(lvl: str, code: int) -> None:
+        client.post("/_dash-update-component", json=router_payload(path(parent(lvl, code))))
+
+    def drill(lvl: str, code: int) -> list[dict]:
+        return drill_payloads(app, path(code), "", key(parent(lvl, code)), key(code))
+
+    def post_all(bodies: list[dict]) -> tuple[float, int, int]:
+        """Server time summed over the requests (the browser overlaps the first two), bytes."""
+        total, raw, packed = 0.0, 0, 0
+        for body in bodies:
+            t0 = time.perf_counter()
+            resp = client.post("/_dash-update-component", json=body)
+            total += (time.perf_counter() - t0) * 1000
+            assert resp.status_code == 200, resp.data[:300]
+            raw += len(resp.data)
+            packed += len(gzip.compress(resp.data, 6))
+        return total, raw, packed
+
     modes = {
-        # A drill click comes from the parent's screen: the parent was just drawn with the same
-        # filters, the region itself never was.
-        "drill": lambda lvl, code: (forget_views(), client.post(
-            "/_dash-update-component", json=router_payload(path(520000 if lvl == "city" else parent_of[code])))),
-        # A copied link opened cold: nothing of its filters has been read.
-        "link": lambda lvl, code: forget_views(),
-        # The region's own view is cached (prewarmed, or drawn before).
-        "warm": lambda lvl, code: client.post("/_dash-update-component", json=router_payload(path(code))),
+        # A drill click on the parent's map: the parent was just drawn with the same filters, the
+        # region itself never was. The page stays mounted: the router answers "no change",
+        # redraw sends the heading, KPIs and map, redraw_panels the panels.
+        "drill": (lambda lvl, code: (forget_views(), draw_parent(lvl, code)), drill),
+        # A copied link opened cold: nothing of its filters has been read; the router renders it.
+        "link": (lambda lvl, code: forget_views(), lambda lvl, code: [router_payload(path(code))]),
+        # A drill to a region whose view is cached (prewarmed, or drawn before).
+        "warm": (lambda lvl, code: post_all(drill(lvl, code)), drill),
     }
-    for label, prepare in modes.items():
+    for label, (prepare, requests) in modes.items():
         for level in ("city", "county"):
             times, raw, packed = [], [], []
             for lvl, code in targets:
                 if lvl != level:
                     continue
                 prepare(lvl, code)
-                body = router_payload(path(code))
-                t0 = time.perf_counter()
-                resp = client.post("/_dash-update-component", json=body)
-                times.append((time.perf_counter() - t0) * 1000)
-                assert resp.status_code == 200, resp.data[:300]
-                raw.append(len(resp.data))
-                packed.append(len(gzip.compress(resp.data, 6)))
+                took, size, gz = post_all(requests(lvl, code))
+                times.append(took)
+                raw.append(size)
+                packed.append(gz)
             lines.append(
                 f"  {label:<5} to a {level:<6}: server median {statistics.median(times):6.1f} ms, "
-                f"p95 {pct(times, 0.95):6.1f} ms; response {max(raw) / 1024:5.1f} KB max before gzip, "
+                f"p95 {pct(times, 0.95):6.1f} ms; responses {max(raw) / 1024:5.1f} KB max before gzip, "
                 f"{max(packed) / 1024:5.1f} KB after (n={len(times)})"
             )
     # A cold province (filters changed at the top): every county's figures are read.
@@ -114,8 +131,9 @@ def server_side(app, counties: list[int], regions) -> list[str]:
         times.append((time.perf_counter() - t0) * 1000)
     lines.append(f"  link  to the province: server median {statistics.median(times):6.1f} ms, max {max(times):6.1f} ms")
     # The map's metric switch: a Patch of the colour values only.
+    recolour_key, recolour_outputs = callback_outputs(app.app, "ov-map.figure@")
     body = {
-        "output": "ov-map.figure", "outputs": {"id": "ov-map", "property": "figure"},
+        "output": recolour_key, "outputs": recolour_outputs[0],
         "inputs": [{"id": "ov-map-metric", "property": "value", "value": "start_rate"}],
         "changedPropIds": ["ov-map-metric.value"],
         "state": [{"id": "ov-map-data", "property": "data",
@@ -126,6 +144,7 @@ def server_side(app, counties: list[int], regions) -> list[str]:
         t0 = time.perf_counter()
         resp = client.post("/_dash-update-component", json=body)
         times.append((time.perf_counter() - t0) * 1000)
+        assert resp.status_code == 200 and b'"z"' in resp.data, resp.data[:300]
     lines.append(f"  map metric switch (Patch): median {statistics.median(times):.1f} ms, {len(resp.data)} bytes")
     return lines
 
@@ -174,6 +193,8 @@ def browser_side(app, county_counts: dict[int, int]) -> list[str]:
             page.wait_for_timeout(200)
         browser.close()
     server.shutdown()
+    bundle = app.PLOTLY_BUNDLE
+    lines.append(f"  plotly.js: {f'the cockpit bundle {bundle.name}' if bundle else 'Dash full plotly.min.js'}")
     lines.append(f"  first load of / to map drawn: median {statistics.median(first):.0f} ms, "
                  f"max {max(first):.0f} ms (n={len(first)}, cold browser cache; each: {', '.join(f'{d:.0f}' for d in first)})")
     lines.append(f"  drill click to county map and KPIs shown: median {statistics.median(drills):.0f} ms, "
@@ -187,10 +208,13 @@ def main(argv=None) -> int:
     ap.add_argument("--scales", default="100000,1000000")
     ap.add_argument("--keep", metavar="DIR", help="keep (and reuse) the SQLite files in DIR")
     ap.add_argument("--browser", default="on", choices=("on", "off"))
+    ap.add_argument("--plotly", default="bundle", choices=("bundle", "dash"),
+                    help="the cockpit's plotly.js bundle when built (scripts/build_plotly_bundle.py), or Dash's")
     args = ap.parse_args(argv)
     workdir = Path(args.keep or tempfile.mkdtemp(prefix="cockpit_views_"))
     workdir.mkdir(parents=True, exist_ok=True)
     os.environ["COCKPIT_PREWARM"] = "0"
+    os.environ["COCKPIT_PLOTLY_BUNDLE"] = "1" if args.plotly == "bundle" else "0"
     report = []
     for scale in [int(s.replace("_", "")) for s in args.scales.split(",")]:
         url = f"sqlite:///{workdir / f'bench_{scale}.db'}"

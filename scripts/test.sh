@@ -11,6 +11,18 @@ PIP_ROOT_USER_ACTION=ignore python -m pip install --quiet --disable-pip-version-
 # Never `playwright install`: it downloads its own browser, which fails offline. The browser tests
 # launch Debian's Chromium instead.
 
+# --- The cockpit's plotly.js bundle (components/plotly_bundle.py), so that the browser tests run
+# what a deployment serves. Optional: without Node.js or the npm registry the cockpit serves Dash's
+# full plotly.js, and the tests pass on that too.
+if ! python -c "from components.plotly_bundle import installed_bundle; raise SystemExit(installed_bundle() is None)"; then
+    if command -v npm >/dev/null; then
+        python scripts/build_plotly_bundle.py \
+            || echo "test.sh: WARNING: building the plotly.js bundle failed; testing with Dash's full plotly.js." >&2
+    else
+        echo "test.sh: npm not found; testing with Dash's full plotly.js (scripts/build_plotly_bundle.py needs it)."
+    fi
+fi
+
 # --- Debian's Chromium and CJK fonts for the browser tests.
 # (A COCKPIT_CHROMIUM override is the developer's own browser: Debian's is then not needed.)
 cjk_font=/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc

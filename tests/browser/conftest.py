@@ -86,15 +86,20 @@ class GuardedPage:
     blocked_requests: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
+    undrawn_traces: list[str] = field(default_factory=list)
 
     def goto(self, path: str = "/", *, timeout: float = DASH_TIMEOUT_MS) -> Page:
         """Open a path of the server under test and wait until Dash has settled."""
         self.page.goto(self.base_url + path, timeout=timeout)
         wait_for_dash(self.page, timeout=timeout)
+        self.undrawn_traces += [f"{path}: {t}" for t in self.page.evaluate(_UNDRAWN_TRACES_JS)]
         return self.page
 
     def problems(self) -> list[str]:
         found = []
+        if self.undrawn_traces:
+            found.append("traces plotly.js could not draw (a type missing from components/plotly_bundle.py?):\n  "
+                         + "\n  ".join(self.undrawn_traces))
         if self.blocked_requests:
             found.append(
                 "requests outside the server were blocked (the page must work offline):"
@@ -150,6 +155,17 @@ def new_guarded_page(
     context.on("console", on_console)
     context.on("weberror", lambda web_error: guarded.page_errors.append(str(web_error.error)))
     return guarded
+
+
+# plotly.js turns a trace of a type it does not hold into an invisible scatter, silently.
+_UNDRAWN_TRACES_JS = """
+() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(gd => (gd.data || []).flatMap((t, i) => {
+  const full = (gd._fullData || [])[i];
+  const type = t.type || 'scatter';
+  return full && full.type === type && (full.visible !== false || t.visible === false) ? []
+      : [`${gd.parentNode.id || '?'} trace ${i} (${type})`];
+}))
+"""
 
 
 # While callbacks run, Dash sets the title to "Updating..." and marks components with

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import wait_for_dash
+
 MAP = "#ov-map path.choroplethlocation"
 
 
@@ -103,3 +105,64 @@ def test_filters_rewrite_the_url_and_the_figures(cockpit_page):
     page.get_by_role("option", name="云招商").click()
     page.wait_for_url("**channel=*")
     assert "channel=%E4%BA%91%E6%8B%9B%E5%95%86" in page.url
+
+
+def screen_text(page: Page) -> dict[str, str]:
+    """What a viewer reads on the overview, panel by panel."""
+    return page.evaluate("""() => Object.fromEntries(
+        ['breadcrumb', 'ov-title', 'ov-period', 'ov-kpis', 'ov-map-aside', 'ov-durations', 'ov-stalled-box',
+         'ov-other-industries', 'ov-activity', 'ov-targets-box']
+        .map(id => [id, document.getElementById(id).innerText]))""")
+
+
+def graph_data(page: Page, gid: str) -> list:
+    """The traces plotly has drawn in a graph: what it shows, not what was sent."""
+    return page.evaluate("""(gid) => document.querySelector('#' + gid + ' .js-plotly-plot').data
+        .map(t => [t.type, t.locations || t.y || null, t.z || t.x || null, t.text || null])""", gid)
+
+
+GRAPHS = ["ov-map", "ov-funnel", "ov-industries", "ov-trend", "ov-sources"]
+
+
+def test_redrawn_in_place_equals_a_fresh_load(cockpit_page, page_factory):
+    """A drill, the breadcrumb and the back button redraw the mounted overview in place: what it
+    shows then equals a fresh load of the same URL, and the viewer's choices are kept."""
+    page = cockpit_page.goto("/?from=2024-01-01&to=2024-12-31")
+    polygons(page, 9)
+    page.locator("#ov-map-metric label", has_text="开工率").click()
+    page.locator("#ov-funnel-measure label", has_text="按合同额").click()
+    page.evaluate("() => { window.__sameDocument = true; }")  # gone if the page reloads
+
+    click_region(page, "520300")
+    page.wait_for_url("**/region/520300?from=2024-01-01&to=2024-12-31")
+    polygons(page, 14)
+    click_region(page, "520382")
+    page.wait_for_url("**/region/520382?*")
+    expect(page.locator(".page-title")).to_contain_text("仁怀市")
+    # A filter change and the back button over it: the filter bar follows the URL.
+    page.click("#f-channel")
+    page.get_by_role("option", name="驻点招商").click()
+    page.wait_for_url("**channel=*")
+    wait_for_dash(page)
+    page.go_back()
+    page.wait_for_url("**/region/520382?from=2024-01-01&to=2024-12-31")
+    wait_for_dash(page)
+    expect(page.locator("#f-channel")).not_to_contain_text("驻点招商")
+    assert page.evaluate("() => window.__sameDocument") is True, "the overview was reloaded, not redrawn"
+    assert page.locator("#ov-map-metric input:checked").get_attribute("value") == "start_rate"
+    assert page.locator("#ov-funnel-measure input:checked").get_attribute("value") == "contract"
+    assert "开工率" in page.evaluate(
+        "() => document.querySelector('#ov-map .js-plotly-plot').data[0].colorbar.title.text")
+    shown = screen_text(page)
+    drawn = {gid: graph_data(page, gid) for gid in GRAPHS}
+
+    fresh = page_factory().goto("/region/520382?from=2024-01-01&to=2024-12-31")
+    fresh.wait_for_selector(MAP)
+    fresh.locator("#ov-map-metric label", has_text="开工率").click()
+    fresh.locator("#ov-funnel-measure label", has_text="按合同额").click()
+    fresh.wait_for_function("""() => {
+        const data = (id) => document.querySelector('#' + id + ' .js-plotly-plot').data[0];
+        return data('ov-map').colorbar.title.text.includes('开工率') && data('ov-funnel').text[0].includes('亿元'); }""")
+    wait_for_dash(fresh)
+    assert screen_text(fresh) == shown
+    assert {gid: graph_data(fresh, gid) for gid in GRAPHS} == drawn
