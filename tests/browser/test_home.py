@@ -49,6 +49,10 @@ def test_home_map_of_nine_cities(cockpit_page, screenshot_dir):
     assert len(z) == 9
     assert z["520100"] == pytest.approx(round(figures["guiyang"] / 1e8, 2))
     assert sum(z.values()) == pytest.approx(figures["contract"] / 1e8, abs=0.05)
+    # No parks column beside the province's map: the map has the panel's width.
+    share = page.evaluate("() => document.getElementById('ov-map').getBoundingClientRect().width"
+                          " / document.querySelector('.map-row').getBoundingClientRect().width")
+    assert share > 0.95
 
     width = page.viewport_size["width"]
     page.screenshot(path=screenshot_dir / f"home-{width}.png")
