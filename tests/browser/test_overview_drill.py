@@ -36,8 +36,11 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 @pytest.mark.parametrize("cockpit_page", [(1920, 1080), (3840, 2160)], indirect=True)
 def test_drill_down_and_back(cockpit_page, screenshot_dir):
+    borders = []
+    cockpit_page.page.on("request", lambda r: borders.append(r.url) if "guizhou-counties" in r.url else None)
     page = cockpit_page.goto("/")
     polygons(page, 9)
+    assert len(borders) == 1  # read ahead with the page (assets/geo_prefetch.js)
 
     click_region(page, "520300")  # 遵义市
     page.wait_for_url("**/region/520300")
@@ -64,6 +67,7 @@ def test_drill_down_and_back(cockpit_page, screenshot_dir):
     page.go_back()
     page.wait_for_url("**/region/520300")
     polygons(page, 14)
+    assert len(borders) == 1  # plotly found them read: no fetch at the drill
 
 
 @pytest.mark.parametrize("cockpit_page", [(1920, 1080), (3840, 2160)], indirect=True)
