@@ -96,7 +96,9 @@ def graph_config(title: str, region_name: str, as_of: date, topojson_url: str | 
     URL so plotly never reaches for its CDN (engineering.md, offline trap 2)."""
     config = {
         "displaylogo": False,
-        "locale": "zh-CN",
+        # Chart Studio upload: data must not leave the intranet (and it could not reach it).
+        "showSendToCloud": False,
+        "locale": "zh-CN",  # plotly's own words: assets/plotly_locale.js
         "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
         "toImageButtonOptions": {
             "format": "png",

@@ -97,7 +97,7 @@ def test_chart_download_is_named(cockpit_page):
     page = cockpit_page.goto("/chains?industry=FOOD")
     page.hover("#ch-gap .js-plotly-plot")
     with page.expect_download() as download:
-        page.click("#ch-gap .modebar-btn[data-title^='Download plot']")
+        page.click("#ch-gap .modebar-btn[data-title^='下载图表']")
     assert download.value.suggested_filename.startswith("生态特色食品产业链缺口_贵州省_")
 
 

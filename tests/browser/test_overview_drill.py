@@ -2,6 +2,7 @@
 download a chart, at 1920x1080 and on a 4K wall."""
 from __future__ import annotations
 
+import re
 import struct
 from datetime import date
 from pathlib import Path
@@ -75,11 +76,14 @@ def test_chart_png_download(cockpit_page, tmp_path):
     page = cockpit_page.goto("/region/520300")
     graph = page.locator("#ov-funnel")
     page.wait_for_selector("#ov-funnel .main-svg")
+    # Every modebar button speaks Chinese; none uploads a chart to the cloud.
+    titles = page.evaluate("() => [...document.querySelectorAll('.modebar-btn')].map(b => b.getAttribute('data-title'))")
+    assert titles and all(re.search(r"[\u4e00-\u9fff]", t) for t in titles), titles
     graph.hover()
     size = page.evaluate("() => { const l = document.querySelector('#ov-funnel .js-plotly-plot')._fullLayout;"
                          " return [l.width, l.height]; }")
     with page.expect_download() as info:
-        graph.locator(".modebar-btn[data-title^='Download plot']").click()
+        graph.locator(".modebar-btn[data-title^='下载图表']").click()
     download = info.value
     name = download.suggested_filename
     cutoff = date.fromisoformat(page.locator("#data-cutoff").inner_text())
