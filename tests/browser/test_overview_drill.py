@@ -174,3 +174,17 @@ def test_redrawn_in_place_equals_a_fresh_load(cockpit_page, page_factory):
     wait_for_dash(fresh)
     assert screen_text(fresh) == shown
     assert {gid: graph_data(fresh, gid) for gid in GRAPHS} == drawn
+
+
+def test_a_view_being_redrawn_dims(cockpit_page):
+    """While redraw runs (Dash marks its outputs loading), old figures are not shown as new: the
+    view dims after a moment, the filter bar stays usable, and it is bright again when done."""
+    page = cockpit_page.goto("/region/520300")
+    opacity = """() => ['.kpi-strip', '.overview-grid', '.filter-bar']
+        .map(s => getComputedStyle(document.querySelector(s)).opacity)"""
+    assert page.evaluate(opacity) == ["1", "1", "1"]
+    page.evaluate("() => document.getElementById('ov-kpis').setAttribute('data-dash-is-loading', 'true')")
+    page.wait_for_timeout(600)  # the dimming waits 0.2 s, then fades in 0.25 s
+    assert page.evaluate(opacity) == ["0.45", "0.45", "1"]
+    page.evaluate("() => document.getElementById('ov-kpis').removeAttribute('data-dash-is-loading')")
+    assert page.evaluate(opacity) == ["1", "1", "1"]
