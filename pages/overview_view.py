@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 
 import dash
 import flask
-from dash import dcc, html
+from dash import html
 
 from components import maps, theme
 from components.charts import industry_bar, source_bar, trend_figure
