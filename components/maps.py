@@ -58,12 +58,13 @@ def metric_style(metric: str, values: list[float]) -> dict:
 
 
 def choropleth(frame: pd.DataFrame, geojson_url: str, metric: str = DEFAULT_METRIC, *,
-               focus: int | None = None, geojson: dict | None = None) -> dict:
+               focus: int | None = None, geojson: dict | None = None, uirevision: str | int = "map") -> dict:
     """A map of the regions in `frame` coloured by `metric`.
 
     `frame` has columns adcode, name, short_name, label_lon, label_lat and the METRICS columns.
     `focus` outlines one region (a county among its neighbours). `geojson`, when given, is
     embedded instead of the URL (server-side image export has no browser cache to fetch from).
+    `uirevision`: a new value is a new map (fitted to its regions); a recolour keeps it.
     """
     locations = frame["adcode"].astype(str).tolist()
     label_size = 15 if len(frame) <= 10 else 12
@@ -115,6 +116,6 @@ def choropleth(frame: pd.DataFrame, geojson_url: str, metric: str = DEFAULT_METR
             "bgcolor": "rgba(0,0,0,0)",
         },
         dragmode=False,
-        uirevision="map",
+        uirevision=uirevision,
     )
     return {"data": data, "layout": layout}

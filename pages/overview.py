@@ -63,7 +63,7 @@ def page(view: View, parts: dict):
     def graph(gid, cls="panel-graph"):
         return dcc.Graph(id=gid, figure=part(gid, "figure"), config=part(gid, "config"), className=cls)
 
-    options, filters = view.options, view.place.state.filters
+    options = view.options
     cutoff, first = options["cutoff"], options["first"]
     map_panel = panel(
         part("ov-map-title"),
@@ -123,8 +123,9 @@ def page(view: View, parts: dict):
                           id="ov-chains-link", href=part("ov-chains-link", "href"))],
                 className="page-head",
             ),
-            filter_bar(period=part("f-period", "value"), date_from=filters.date_from, date_to=filters.date_to,
-                       channel=filters.channel, origin=filters.origin, industry=filters.industry,
+            filter_bar(period=part("f-period", "value"), date_from=part("f-dates", "start_date"),
+                       date_to=part("f-dates", "end_date"), channel=part("f-channel", "value"),
+                       origin=part("f-origin", "value"), industry=part("f-industry", "value"),
                        origins=options["origins"], industries=[(c, n) for c, n, *_ in options["industries"]],
                        min_date=first, max_date=cutoff),
             html.Div(part("ov-problems"), id="ov-problems"),

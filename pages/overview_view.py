@@ -113,9 +113,7 @@ def head_parts(view: View, metric: str) -> dict:
     level = "city" if scope.level == "province" else "county"
     geo = dash.get_asset_url(f"geo/guizhou-{'cities' if level == 'city' else 'counties'}.geojson")
     map_fig = maps.choropleth(frame, geo, metric if metric in maps.METRICS else maps.DEFAULT_METRIC,
-                              focus=scope.adcode if scope.level == "county" else None)
-    # A new region is a new map (fit to its regions); a recolour keeps it (pages/overview.py).
-    map_fig["layout"]["uirevision"] = scope.adcode
+                              focus=scope.adcode if scope.level == "county" else None, uirevision=scope.adcode)
     word = LEVEL_WORD[scope.level]
     return {
         DRAWN_PART: place.key,
