@@ -1,34 +1,48 @@
 """The Guizhou investment-promotion cockpit (贵州省招商引资驾驶舱): a Dash multi-page app.
 
-`python app.py` serves it on http://127.0.0.1:8050, filling an empty database with demo data.
-A WSGI server takes `app:server`; it upgrades the schema but never invents data.
+    python app.py                    the newcomer's cockpit: upgrades the schema, fills an empty
+                                     database with demo data, serves http://127.0.0.1:8050
+    gunicorn app:server              a WSGI deployment (`server` is made on first access)
+    flask --app app db upgrade       the deploy step that brings the schema to this version
+
+`create_app(settings)` builds the whole app from one Settings object; importing this module
+does nothing else. A worker checks the schema when it starts (data_access/schema.prepare):
+an empty database is initialised by one worker under a lock, one whose schema is behind is
+refused with the command above.
 """
 from __future__ import annotations
 
 import logging
-import os
 import threading
-import time
 from pathlib import Path
 
+import click
 import dash
 import flask_bootstrap
-from dash import ALL, Dash, State, html
-from flask import Flask, abort, send_from_directory
+from dash import ALL, Dash, State
+from flask import Flask, abort, jsonify, request, send_from_directory
+from flask.cli import with_appcontext
+from flask_caching import Cache
+from werkzeug.exceptions import HTTPException
 
+from components.panels import message
 from components.plotly_bundle import installed_bundle
-from components.shell import header
-from pages.cache import init_cache
-from pages.overview_view import MOUNTED
-from data_access.db import get_engine
-from data_access.queries import data_cutoff, dataset_source
-from data_access.schema import ensure_schema
+from components.routing import MOUNTED
+from components.shell import APP_ERROR, header, shell
+from data_access import schema
+from data_access.db import get_engine, is_read_only
+from settings import INSTANCE_DIR, Settings
+from views.catalog import read_catalog
+from views.prewarm import prewarm
+from views.runtime import EXTENSION, Runtime, current
 
 ROOT = Path(__file__).resolve().parent
 # Bootstrap 5 and its icons come from the installed bootstrap-flask package: served locally,
 # because the intranet has no CDN, and not copied into this repository.
 VENDOR_DIR = Path(flask_bootstrap.__file__).resolve().parent / "static" / "bootstrap5" / "css"
 VENDOR_SUFFIXES = {".css", ".woff", ".woff2"}
+# Pages tell the router they are on screen with a store of this id pattern (components/routing.py).
+MOUNTED_PAGES = State({"role": MOUNTED, "page": ALL}, "data")
 
 INDEX = """<!DOCTYPE html>
 <html lang="zh-CN" data-bs-theme="dark">
@@ -42,36 +56,85 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 log = logging.getLogger("cockpit")
-# Only the trace types the cockpit draws, when built (components/plotly_bundle.py); else Dash's own.
-PLOTLY_BUNDLE = installed_bundle() if os.environ.get("COCKPIT_PLOTLY_BUNDLE", "1") == "1" else None
 
-ensure_schema(get_engine())
 
-server = Flask(__name__)
-# Boundaries are served as GeoJSON; flask-compress skips that type unless told (166 KB → 42 KB).
-server.config["COMPRESS_MIMETYPES"] = [
-    "text/html", "text/css", "text/plain", "text/javascript", "application/javascript",
-    "application/json", "application/geo+json", "image/svg+xml",
-]
-# Assets are streamed responses; gzip is what every browser and the tests' clients accept.
-server.config["COMPRESS_ALGORITHM_STREAMING"] = ["gzip", "deflate"]
+def create_app(settings: Settings | None = None) -> Flask:
+    """The cockpit's Flask server with the Dash app on it; raises SchemaError for a database that
+    cannot be served as it is (the message names the command that fixes it)."""
+    settings = settings or Settings.from_env()
+    runtime = _runtime(settings)
+    schema.prepare(runtime.engine, upgrade_behind=settings.auto_upgrade and not is_read_only(runtime.engine))
+    server = runtime_server(runtime)
+    dash_app = _dash_app(server, settings)
+    _routes(server, dash_app, settings)
+    _warm_up(server)
+    if settings.prewarm:
+        threading.Thread(target=_prewarm, args=(server,), name="prewarm", daemon=True).start()
+    return server
 
-app = Dash(
-    __name__,
-    server=server,
-    use_pages=True,
-    pages_folder=str(ROOT / "pages"),
-    assets_folder=str(ROOT / "assets"),
-    external_stylesheets=["/vendor/bootstrap.min.css", "/vendor/font/bootstrap-icons.min.css"],
-    title="贵州省招商引资驾驶舱",
-    update_title=None,
-    suppress_callback_exceptions=True,
-    compress=True,
-    health_endpoint="health",
-    # The router tells a page whether it is on screen already (an empty list when not): the
-    # overview then keeps its components and redraws them in place (pages/overview.py).
-    routing_callback_inputs={"drawn_view": State({**MOUNTED, "page": ALL}, "data")},
-)
+
+def runtime_server(runtime: Runtime) -> Flask:
+    """A Flask app holding the runtime and the command-line groups (what `flask --app app` runs)."""
+    server = Flask(__name__)
+    server.config["MAX_CONTENT_LENGTH"] = runtime.settings.max_request_bytes
+    runtime.cache.init_app(server, config=_cache_config(runtime.settings))
+    server.extensions[EXTENSION] = runtime
+    server.cli.add_command(db_cli)
+    return server
+
+
+def _runtime(settings: Settings) -> Runtime:
+    if settings.database_url == Settings().database_url:
+        INSTANCE_DIR.mkdir(exist_ok=True)  # the newcomer's embedded database lives here
+    return Runtime(settings, get_engine(settings.database_url), Cache())
+
+
+def _cache_config(settings: Settings) -> dict:
+    import hashlib
+
+    # Several deployments may share one Redis: keys carry a digest of their database.
+    digest = hashlib.sha256(settings.database_url.encode()).hexdigest()[:12]
+    if settings.cache_redis_url:
+        config = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings.cache_redis_url,
+                  "CACHE_KEY_PREFIX": f"cockpit:{digest}:"}
+    else:
+        config = {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000}
+    config["CACHE_DEFAULT_TIMEOUT"] = settings.cache_seconds
+    return config
+
+
+def _dash_app(server: Flask, settings: Settings) -> Dash:
+    # Boundaries are served as GeoJSON; flask-compress skips that type unless told (166 KB → 42 KB).
+    server.config["COMPRESS_MIMETYPES"] = [
+        "text/html", "text/css", "text/plain", "text/javascript", "application/javascript",
+        "application/json", "application/geo+json", "image/svg+xml",
+    ]
+    # Assets are streamed responses; gzip is what every browser and the tests' clients accept.
+    server.config["COMPRESS_ALGORITHM_STREAMING"] = ["gzip", "deflate"]
+    app = Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder="pages",
+        assets_folder=str(ROOT / "assets"),
+        external_stylesheets=["/vendor/bootstrap.min.css", "/vendor/font/bootstrap-icons.min.css"],
+        title="贵州省招商引资驾驶舱",
+        update_title=None,
+        suppress_callback_exceptions=True,
+        compress=True,
+        health_endpoint="health",
+        on_error=_callback_failed,
+        # The router tells a page whether it is on screen already: it then keeps its components
+        # and redraws them in place (components/routing.py).
+        routing_callback_inputs={"drawn_view": MOUNTED_PAGES},
+    )
+    bundle = installed_bundle() if settings.plotly_bundle else None
+    app.index_string, scripts = page_template(app.config.requests_pathname_prefix, bundle)
+    app.config.external_scripts.extend(scripts)
+    server.extensions["plotly_bundle"] = bundle
+    server.extensions["dash_app"] = app
+    app.layout = _layout
+    return app
 
 
 def page_template(prefix: str, bundle: Path | None) -> tuple[str, list[str]]:
@@ -90,58 +153,111 @@ def page_template(prefix: str, bundle: Path | None) -> tuple[str, list[str]]:
     return INDEX.replace("{plotly_preload}", preload).replace("{prefix}", prefix), scripts
 
 
-app.index_string, _scripts = page_template(app.config.requests_pathname_prefix, PLOTLY_BUNDLE)
-app.config.external_scripts.extend(_scripts)
-init_cache(server)
+def _layout():
+    rt = current()
+    catalog = read_catalog(rt)
+    hrefs = {"overview": rt.urls.build("overview"), "chains": rt.urls.build("chains")}
+    return shell(header(catalog.cutoff, catalog.source, hrefs), dash.page_container, data_version=rt.data_version())
 
 
-def _prewarm() -> None:
-    from data_access.config import database_url
-    from data_access.schema import has_projects
-    from pages import chains_data, overview_data
+def _callback_failed(exc: Exception):
+    """A callback that fails says so on the page; the browser gets no stack trace, the log does."""
+    log.exception("callback failed: %s", exc)
+    dash.set_props(APP_ERROR, {"children": message("数据暂时无法加载，请稍后刷新页面重试", tone="warning")})
+    return None  # Dash sends no update for the callback's outputs
 
+
+def _routes(server: Flask, dash_app: Dash, settings: Settings) -> None:
+    bundle = server.extensions["plotly_bundle"]
+
+    @server.route("/vendor/<path:filename>")
+    def vendor(filename: str):
+        if Path(filename).suffix not in VENDOR_SUFFIXES:
+            abort(404)
+        return send_from_directory(VENDOR_DIR, filename, max_age=86400)
+
+    @server.route("/plotly-bundle/<name>")
+    def plotly_bundle(name: str):
+        if bundle is None or name != bundle.name:
+            abort(404)
+        # Named by plotly.js version and trace list: a new bundle has a new name.
+        return send_from_directory(bundle.parent, name, max_age=365 * 86400, mimetype="text/javascript")
+
+    @server.route("/api/data-version")
+    def data_version():
+        """What an open screen polls to learn that the data changed (a few dozen bytes)."""
+        rt = current()
+        return jsonify(version=rt.data_version(), cutoff=read_catalog(rt).cutoff.isoformat())
+
+    @server.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        if isinstance(exc, HTTPException):
+            return exc
+        if request.path.startswith("/_dash-component-suites/"):
+            return jsonify(error="没有这个文件"), 404  # Dash raises for a file it does not serve
+        if request.path.startswith(("/_dash-", "/api/")):
+            # A request the cockpit's own pages never send (a body of the wrong shape): the
+            # client's fault, said as such; the log keeps the details.
+            log.warning("malformed request to %s: %r", request.path, exc)
+            return jsonify(error="请求格式无效"), 400
+        log.exception("unexpected error on %s", request.path)
+        return "服务器内部错误，请稍后重试", 500
+
+
+def _warm_up(server: Flask) -> None:
+    # Dash moves the pages' callbacks onto an app at its first request; asking for them now
+    # binds them to this app before another app of the process (the tests make several) could.
+    with server.test_client() as client:
+        client.get("/_dash-dependencies")
+
+
+def _prewarm(server: Flask) -> None:
     with server.app_context():
         try:
-            if has_projects(get_engine()):
-                started = time.perf_counter()
-                n = overview_data.prewarm(database_url()) + chains_data.prewarm(database_url())
-                log.info("prewarmed %d default views in %.1f s", n, time.perf_counter() - started)
-        except Exception:  # a cold cache is slower, never wrong: the cockpit must still start
+            prewarm(current())
+        except Exception:  # a cold cache is slower, never wrong: the cockpit must still serve
             log.exception("prewarming the view cache failed")
 
 
-def start_prewarm() -> None:
-    if os.environ.get("COCKPIT_PREWARM", "1") == "1":
-        threading.Thread(target=_prewarm, name="prewarm", daemon=True).start()
+# ------------------------------------------------------------------ command line
+
+@click.group("db", help="The database schema (a deploy step).")
+def db_cli() -> None:
+    pass
 
 
-start_prewarm()
+@db_cli.command("upgrade", help="Bring the schema to this version and load the master data.")
+@with_appcontext
+def db_upgrade() -> None:
+    rt = current()
+    where = rt.engine.url.render_as_string(hide_password=True)
+    before = schema.state(rt.engine)
+    with schema.schema_lock(rt.engine):
+        schema.ensure_schema(rt.engine)
+    click.echo(f"{where}: schema {before} → current ({schema.head_revision()})")
 
 
-@server.route("/vendor/<path:filename>")
-def vendor(filename: str):
-    if Path(filename).suffix not in VENDOR_SUFFIXES:
-        abort(404)
-    return send_from_directory(VENDOR_DIR, filename, max_age=86400)
+@db_cli.command("status", help="Say whether the schema is current.")
+@with_appcontext
+def db_status() -> None:
+    found = schema.state(current().engine)
+    click.echo(found)
+    if found != "current":
+        raise SystemExit(1)
 
 
-@server.route("/plotly-bundle/<name>")
-def plotly_bundle(name: str):
-    if PLOTLY_BUNDLE is None or name != PLOTLY_BUNDLE.name:
-        abort(404)
-    # Named by plotly.js version and trace list: a new bundle has a new name.
-    return send_from_directory(PLOTLY_BUNDLE.parent, name, max_age=365 * 86400, mimetype="text/javascript")
-
-
-def layout():
-    engine = get_engine()
-    return html.Div(
-        [header(data_cutoff(engine), dataset_source(engine)), html.Main(dash.page_container, className="cockpit-main")],
-        className="cockpit",
-    )
-
-
-app.layout = layout
+def __getattr__(name: str):
+    """`server` for WSGI servers and `app` for the flask command, made on first access only."""
+    if name == "server":
+        globals()["server"] = made = create_app()
+        return made
+    if name == "app":
+        # The flask command needs the runtime and the command groups, not the pages: it must work
+        # on a database whose schema is behind (that is what `db upgrade` is for).
+        settings = Settings.from_env()
+        globals()["app"] = made = runtime_server(_runtime(settings))
+        return made
+    raise AttributeError(name)
 
 
 def main() -> None:
@@ -150,14 +266,16 @@ def main() -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    if not has_projects(get_engine()):
-        log.info("数据库为空，正在生成演示数据 (empty database: generating demo data) …")
-        ensure_demo_database()
-        start_prewarm()
-    host = os.environ.get("COCKPIT_HOST", "127.0.0.1")
-    port = int(os.environ.get("COCKPIT_PORT", "8050"))
-    log.info("贵州省招商引资驾驶舱: http://%s:%d/", host, port)
-    app.run(host=host, port=port, debug=False)
+    settings = Settings.from_env(auto_upgrade=True)
+    engine = _runtime(settings).engine
+    if not is_read_only(engine):
+        schema.prepare(engine, upgrade_behind=True)
+        if not has_projects(engine):
+            log.info("数据库为空，正在生成演示数据 (empty database: generating demo data) …")
+            ensure_demo_database(settings.database_url)
+    server = create_app(settings)
+    log.info("贵州省招商引资驾驶舱: http://%s:%d/", settings.host, settings.port)
+    server.run(host=settings.host, port=settings.port, debug=False, threaded=True)
 
 
 if __name__ == "__main__":

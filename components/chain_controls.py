@@ -8,10 +8,10 @@ from __future__ import annotations
 from dash import dcc, html
 
 
+from urls.views import PLAN_PERIOD
+
 from .chain_format import MEASURE_LABELS
 from .navigation import PERIODS, common_filters
-
-PLAN_PERIOD = "plan"
 
 
 def region_options(regions, scope) -> list[dict]:
@@ -26,9 +26,14 @@ def region_options(regions, scope) -> list[dict]:
     return options
 
 
+def period_options(plan: tuple | None) -> list[dict]:
+    return ([{"label": f"规划期（{plan[0].year}–{plan[1].year}）", "value": PLAN_PERIOD}] if plan else []) + PERIODS
+
+
 def chain_controls(*, scope, regions, period: str, plan: tuple | None, date_from, date_to, channel, origin,
                    origins: list[str], measure: str, min_date, max_date):
-    periods = ([{"label": f"规划期（{plan[0].year}–{plan[1].year}）", "value": PLAN_PERIOD}] if plan else []) + PERIODS
+    """`regions`: the regions the actor may see (access.Grant.regions)."""
+    periods = period_options(plan)
     return html.Div(
         [
             dcc.Dropdown(id="ch-region", options=region_options(regions, scope), value=scope.adcode, clearable=False,

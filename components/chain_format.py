@@ -5,12 +5,14 @@ from __future__ import annotations
 import math
 
 from data_access.chains import CLASSES, MEASURES
+from data_access.glossary import MEASURES as GLOSSARY_MEASURES
+from data_access.vocab import STAGES
 
 from . import theme
 from .units import YUAN_PER_YI, fmt_yi
 
-MEASURE_LABELS = {"contract": ("合同额", "亿元"), "projects": ("项目数", "个")}
-STAGE_LABELS = {"up": "上游", "mid": "中游", "down": "下游"}
+MEASURE_LABELS = {m.key: (m.label, m.unit) for m in GLOSSARY_MEASURES.values()}
+STAGE_LABELS = STAGES
 STAGE_ORDER = ("up", "mid", "down")
 
 
@@ -83,7 +85,7 @@ def link_hover(row, measure: str) -> str:
         f"<b>{row['name']}</b>（{STAGE_LABELS[row['stage']]}）" + ("　<b>短板</b>" if row["is_weak"] else ""),
         f"项目 {int(row['projects']):,} 个（已开工 {int(row['realised_projects']):,} · 未开工 "
         f"{int(row['pipeline_projects']):,} · 已投产 {int(row['producing']):,}）",
-        f"合同额 {fmt_yi(int(row['contract_yuan']))} 亿元",
+        f"合同投资额 {fmt_yi(int(row['contract_yuan']))} 亿元",
         f"目标（{MEASURE_LABELS[measure][0]}）{fmt_amount(row[target_col], measure)} · "
         f"覆盖率 {fmt_coverage(row[f'coverage_{measure}'])} · {row[f'class_{measure}']}",
     ]

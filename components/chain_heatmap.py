@@ -36,7 +36,7 @@ def heatmap_figure(grid: pd.DataFrame, measure: str, *, focus_region: int | None
             kr.append(link_key(link["industry_code"], link["link_id"]))
             hr.append(
                 f"<b>{reg['region_name']} · {link['name']}</b><br>项目 {int(row['projects']):,} 个 · "
-                f"合同额 {fmt_amount(row['contract_yuan'], 'contract')}<br>"
+                f"合同投资额 {fmt_amount(row['contract_yuan'], 'contract')}<br>"
                 f"目标 {fmt_amount(row['target_' + kind], measure)} · 覆盖率 {fmt_coverage(row['coverage_' + measure])}"
                 f" · {row['class_' + measure]}"
             )

@@ -56,7 +56,7 @@ def projects_grid(frame: pd.DataFrame, scale: float):
         {"field": "investor", "headerName": "投资方", "flex": 2.2, "tooltipField": "investor"},
         {"field": "county", "headerName": "县区", "flex": 1.1},
         {"field": "state", "headerName": "状态", "flex": 1.2},
-        {"field": "contract_yi", "headerName": "合同额(亿)", "type": "rightAligned", "flex": 1.6,
+        {"field": "contract_yi", "headerName": "合同投资额(亿元)", "type": "rightAligned", "flex": 1.6,
          "valueFormatter": YI_FORMAT, "sort": "desc"},
         {"field": "signed_on", "headerName": "签约", "flex": 1.3, "minWidth": date_width},
         {"field": "started_on", "headerName": "开工", "flex": 1.3, "minWidth": date_width},

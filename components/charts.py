@@ -62,7 +62,7 @@ def trend_figure(current: pd.DataFrame, previous: pd.DataFrame | None) -> dict:
     """
     months = current["month"].tolist()
     data = [
-        {"type": "bar", "name": "签约合同额", "x": months, "y": _yi(current["contract_yuan"]),
+        {"type": "bar", "name": "签约合同投资额", "x": months, "y": _yi(current["contract_yuan"]),
          "marker": {"color": theme.ACCENT}, "hovertemplate": "%{x} 签约 %{y:,.2f} 亿元<extra></extra>"},
         {"type": "scatter", "mode": "lines+markers", "name": "到位资金", "x": months, "y": _yi(current["funds_yuan"]),
          "line": {"color": theme.GOLD, "width": 3}, "hovertemplate": "%{x} 到位 %{y:,.2f} 亿元<extra></extra>"},

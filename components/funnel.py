@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from data_access.glossary import MEASURES as GLOSSARY_MEASURES
+
 from . import theme
 from .units import YUAN_PER_YI, fmt_pct
 
 FUNNEL_COLORS = [theme.ACCENT, "#2390d0", theme.GOLD]
-MEASURES = {"projects": ("项目数", "个"), "contract": ("合同投资额", "亿元")}
+MEASURES = {m.key: (m.label, m.unit) for m in GLOSSARY_MEASURES.values()}
 
 
 def step_rates(values: list[float]) -> list[str]:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from dash import html
+from dash import dcc, html
 
 from .units import fmt_int, fmt_yi
 
@@ -22,18 +22,19 @@ def message(text: str, tone: str = "info", *, msg_id: str | None = None):
                     **props)
 
 
-def stalled_list(stalled: dict):
-    """签约未开工 warning lights and the largest stalled projects (domain.md §6)."""
+def stalled_list(stalled):
+    """签约未开工 warning lights and the largest stalled projects (domain.md §6); `stalled` is
+    views.overview.Stalled."""
     head = html.Div(
         [
             html.Span("签约未开工", className="stall-title"),
-            html.Span([html.I(className="bi bi-circle-fill light-red"), f" 超6个月 {fmt_int(stalled['red'])}"]),
-            html.Span([html.I(className="bi bi-circle-fill light-yellow"), f" 3–6个月 {fmt_int(stalled['yellow'])}"]),
-            html.Span(f"待开工共 {fmt_int(stalled['pipeline'])} 个", className="muted"),
+            html.Span([html.I(className="bi bi-circle-fill light-red"), f" 超6个月 {fmt_int(stalled.red)}"]),
+            html.Span([html.I(className="bi bi-circle-fill light-yellow"), f" 3–6个月 {fmt_int(stalled.yellow)}"]),
+            html.Span(f"待开工共 {fmt_int(stalled.pipeline)} 个", className="muted"),
         ],
         className="stall-head",
     )
-    top: pd.DataFrame = stalled["top"]
+    top: pd.DataFrame = stalled.top
     if top.empty:
         return html.Div([head, html.Div("没有超过3个月未开工的项目", className="muted small")], className="stalled",
                         id="ov-stalled")
@@ -60,3 +61,12 @@ def parks_table(parks: pd.DataFrame):
         for r in parks.itertuples()
     ]
     return html.Table(html.Tbody(rows), className="parks-table", id="ov-parks")
+
+
+def refusal(title: str, reason: str, href: str, label: str, *, page_id: str = "page-refused"):
+    """A page that cannot be shown (no such region, no permission): why, and a way back."""
+    return html.Div(
+        [html.H1(title), html.P(reason, className="muted"),
+         dcc.Link([html.I(className="bi bi-house me-1"), label], href=href, className="btn btn-outline-info")],
+        className="not-found", id=page_id,
+    )

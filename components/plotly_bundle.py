@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from data_access.config import INSTANCE_DIR
+from settings import INSTANCE_DIR
 
 # Every trace type a figure in components/ uses (a browser test fails on one not drawn).
 TRACES = ("bar", "choropleth", "funnel", "heatmap", "scatter", "scattergeo")

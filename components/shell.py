@@ -1,37 +1,49 @@
-"""The frame around every page: title, navigation and the data cut-off date."""
+"""The frame around every page: title, navigation, the data cut-off and the app's own notices."""
 from __future__ import annotations
 
 from datetime import date
 
-import dash
 from dash import dcc, html
 
-NAV = [("总览", "/", "bi-map"), ("产业链图谱", "/chains", "bi-diagram-3")]
+NAV = [("总览", "overview", "bi-map"), ("产业链图谱", "chains", "bi-diagram-3")]
+# The shell's own Location: callbacks navigate by setting it (a documented dcc pattern); the
+# page router and every page's Location follow the history change it makes.
+NAV_LOCATION = "nav"
+APP_ERROR = "app-error"
 
 
-def header(cutoff: date, source: str) -> html.Header:
+def header(cutoff: date | None, source: str, hrefs: dict[str, str]) -> html.Header:
     return html.Header(
         [
-            html.Div(
-                [html.I(className="bi bi-speedometer2 me-2"), "贵州省招商引资驾驶舱"],
-                className="brand",
-            ),
+            html.Div([html.I(className="bi bi-speedometer2 me-2"), "贵州省招商引资驾驶舱"], className="brand"),
             html.Nav(
-                [
-                    dcc.Link([html.I(className=f"bi {icon} me-1"), label], href=dash.get_relative_path(path),
-                             className="nav-link")
-                    for label, path, icon in NAV
-                ],
+                [dcc.Link([html.I(className=f"bi {icon} me-1"), label], href=hrefs[route], className="nav-link")
+                 for label, route, icon in NAV],
                 className="cockpit-nav",
             ),
             html.Div(
                 [
                     html.Span("数据截至 ", className="muted"),
-                    html.Span(cutoff.isoformat(), id="data-cutoff"),
+                    html.Span(cutoff.isoformat() if cutoff else "—", id="data-cutoff"),
                     html.Span(f" · {source}", className="muted") if source else None,
                 ],
                 className="cutoff",
             ),
         ],
         className="cockpit-header",
+    )
+
+
+def shell(head, page_container, *, data_version: str):
+    """The app's layout: header, a notice line for errors, the page."""
+    return html.Div(
+        [
+            dcc.Location(id=NAV_LOCATION, refresh="callback-nav"),
+            # The data version this page was drawn from; assets can compare it with /api/data-version.
+            dcc.Store(id="data-version", data=data_version),
+            head,
+            html.Div(id=APP_ERROR, role="alert"),
+            html.Main(page_container, className="cockpit-main"),
+        ],
+        className="cockpit",
     )

@@ -1,6 +1,7 @@
 """Look of the cockpit: colours, the CJK font chain and the graph config every chart shares."""
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 
@@ -55,11 +56,17 @@ FONT_KEYS = {"font", "textfont", "tickfont", "insidetextfont", "outsidetextfont"
 
 
 def screen_scale(width) -> float:
-    """How much larger than on a 1920-px screen text must be: 1 up to 1920 px, 2 on a 4K wall."""
+    """How much larger than on a 1920-px screen text must be: 1 up to 1920 px, 2 on a 4K wall.
+
+    `width` comes from a cookie the browser sets: anything but a finite number is 1.
+    """
     try:
-        return min(max(float(width) / BASE_WIDTH, 1.0), 2.5)
+        value = float(str(width)[:12])
     except (TypeError, ValueError):
         return 1.0
+    if not math.isfinite(value):
+        return 1.0
+    return min(max(value / BASE_WIDTH, 1.0), 2.5)
 
 
 def scaled(figure: dict, scale: float) -> dict:

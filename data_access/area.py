@@ -1,12 +1,12 @@
-"""An area's figures kept per county, so that any region inside the area is summed in Python.
+"""An area's statistics kept per county, so that any region inside the area is summed in Python.
 
 A leader drills by clicking the map of the screen in front of them, so the province's (or a
-city's) figures for the same filters have just been read. Read once per county and kept, they
+city's) statistics for the same filters have just been read. Read once per county and kept, they
 answer every city and county below without another scan of the projects: a drill click then
-costs only the few figures that do not add up across counties (medians, the largest stalled
+costs only the few statistics that do not add up across counties (medians, the largest stalled
 projects), which `overview` reads for the region itself.
 
-Every figure here is additive over counties, with the definitions of `queries` and `overview`
+Every statistic here is additive over counties, with the definitions of `queries` and `overview`
 (the tests hold the two paths to the same numbers on both backends). Visits and inspections may
 have no county (a provincial or city team), so they are kept per (city, county) pair.
 """
@@ -23,7 +23,7 @@ from sqlalchemy import Date, Engine, func, literal, select
 from . import lifecycle
 from .models import Funding, Inspection, Project, Region, Visit
 from .queries import (
-    FIGURES, activity_conditions, count_if, data_cutoff, figure_columns, funds_by, project_conditions,
+    STATS, activity_conditions, count_if, data_cutoff, stat_columns, funds_by, project_conditions,
 )
 from .scope import Filters, RegionScope
 from .sqlfunc import days_between, year_month
@@ -43,19 +43,19 @@ def by_county(area: RegionScope) -> tuple:
 
 ACTIVITY = ("enterprise_visits", "association_visits", "inspections")
 STALLED = ("pipeline", "yellow", "red")
-MAP_FIGURES = ("projects", "contract_yuan", "started", "producing", "funds_yuan")
-_MAP_INDEX = [(name, FIGURES.index(name)) for name in MAP_FIGURES[:-1]]
+MAP_STATS = ("projects", "contract_yuan", "started", "producing", "funds_yuan")
+_MAP_INDEX = [(name, STATS.index(name)) for name in MAP_STATS[:-1]]
 
 
 @dataclass(frozen=True)
-class AreaFigures:
-    """The additive figures of one area (province or city) for one set of filters, per county."""
+class AreaStats:
+    """The additive statistics of one area (province or city) for one set of filters, per county."""
 
     area: RegionScope
     as_of: date
     detail: bool                                    # with industries, sources and stalled counts
     county_city: dict[int, int]                     # every county of the area → its city
-    figures: dict[int, tuple[int, ...]]             # county → FIGURES
+    stats: dict[int, tuple[int, ...]]               # county → STATS
     to_date: dict[int, int]                         # county → 到位 to date of its period's projects
     signed: dict[tuple[int, int], int]              # (county, YYYYMM) → contract value signed
     funds: dict[tuple[int, int], int]               # (county, YYYYMM) → 到位资金 received
@@ -78,14 +78,14 @@ class AreaFigures:
 
     def totals(self, scope: RegionScope) -> dict[str, int]:
         mine = self.counties(scope)
-        sums = _sum(v for k, v in self.figures.items() if k in mine)
-        totals = dict(zip(FIGURES, sums or [0] * len(FIGURES)))
+        sums = _sum(v for k, v in self.stats.items() if k in mine)
+        totals = dict(zip(STATS, sums or [0] * len(STATS)))
         totals["funds_in_period_yuan"] = sum(v for (c, _), v in self.funds.items() if c in mine)
         totals["funds_to_date_yuan"] = sum(v for c, v in self.to_date.items() if c in mine)
         return totals
 
     def by_region(self, scope: RegionScope) -> dict[int, dict[str, int]]:
-        """The map's figures, per region one level below the scope (a county: its city's counties)."""
+        """The map's statistics, per region one level below the scope (a county: its city's counties)."""
         if scope.level == "province":
             key = self.county_city.__getitem__
             mine = set(self.county_city)
@@ -96,9 +96,9 @@ class AreaFigures:
         out: dict[int, dict[str, int]] = {}
 
         def row(county: int) -> dict[str, int]:
-            return out.setdefault(key(county), dict.fromkeys(MAP_FIGURES, 0))
+            return out.setdefault(key(county), dict.fromkeys(MAP_STATS, 0))
 
-        for county, values in self.figures.items():
+        for county, values in self.stats.items():
             if county in mine:
                 acc = row(county)
                 for name, i in _MAP_INDEX:
@@ -161,19 +161,19 @@ def _by_month(values: dict[tuple[int, int], int], mine: set[int]) -> dict[int, i
 
 # ------------------------------------------------------------------ reading an area
 
-def read_area(engine: Engine, area: RegionScope, filters: Filters, *, detail: bool = True) -> AreaFigures:
-    """Read an area's figures per county, part after part."""
+def read_area(engine: Engine, area: RegionScope, filters: Filters, *, detail: bool = True) -> AreaStats:
+    """Read an area's statistics per county, part after part."""
     return start_area(engine, area, filters, detail=detail)()
 
 
 def start_area(engine: Engine, area: RegionScope, filters: Filters, *, detail: bool = True,
-               executor: Executor | None = None) -> Callable[[], AreaFigures]:
+               executor: Executor | None = None) -> Callable[[], AreaStats]:
     """Start reading an area's parts (side by side on an executor); the returned function waits
-    for them and assembles the figures."""
+    for them and assembles the statistics."""
     if area.level == "county":
         raise ValueError("an area is the province or a city")
     as_of = filters.as_of(data_cutoff(engine))
-    parts = {"counties": _counties, "figures": _figures, "to_date": _to_date, "signed": _signed,
+    parts = {"counties": _counties, "stats": _stats, "to_date": _to_date, "signed": _signed,
              "funds": _funds, "activity": _activity}
     if detail:
         parts |= {"industries": _pairs(Project.industry_code), "sources": _pairs(Project.source_region),
@@ -184,10 +184,10 @@ def start_area(engine: Engine, area: RegionScope, filters: Filters, *, detail: b
     else:
         pending = {name: executor.submit(part, *args).result for name, part in parts.items()}
 
-    def finish() -> AreaFigures:
+    def finish() -> AreaStats:
         got = {name: wait() for name, wait in pending.items()}
-        return AreaFigures(
-            area=area, as_of=as_of, detail=detail, county_city=got["counties"], figures=got["figures"],
+        return AreaStats(
+            area=area, as_of=as_of, detail=detail, county_city=got["counties"], stats=got["stats"],
             to_date=got["to_date"], signed=got["signed"], funds=got["funds"], activity=got["activity"],
             industries=got.get("industries", {}), sources=got.get("sources", {}), stalled=got.get("stalled", {}),
         )
@@ -203,10 +203,10 @@ def _counties(engine, area, filters, as_of, detail) -> dict[int, int]:
         return {int(a): int(p) for a, p in conn.execute(stmt)}
 
 
-def _figures(engine, area, filters, as_of, detail) -> dict[int, tuple[int, ...]]:
+def _stats(engine, area, filters, as_of, detail) -> dict[int, tuple[int, ...]]:
     keys = by_county(area)
     n = len(keys)
-    stmt = (select(*keys, *figure_columns(as_of))
+    stmt = (select(*keys, *stat_columns(as_of))
             .where(*project_conditions(area, filters, as_of)).group_by(*keys))
     with engine.connect() as conn:
         return {int(row[n - 1]): tuple(int(v) for v in row[n:]) for row in conn.execute(stmt)}
@@ -310,7 +310,7 @@ def _stalled(engine, area, filters, as_of, detail) -> dict[int, tuple[int, int, 
 
 # ------------------------------------------------------------------ frames for the screen
 
-def region_frame(fig: AreaFigures, scope: RegionScope, names: pd.DataFrame) -> pd.DataFrame:
+def region_frame(fig: AreaStats, scope: RegionScope, names: pd.DataFrame) -> pd.DataFrame:
     """The map's rows: every region one level below the scope (a county: its city's counties),
     zeros for regions without a project. `names` is `queries.regions`."""
     if scope.level == "province":
@@ -319,13 +319,13 @@ def region_frame(fig: AreaFigures, scope: RegionScope, names: pd.DataFrame) -> p
         city = scope.adcode if scope.level == "city" else scope.parent_adcode
         members = names[names["parent_adcode"] == city]
     got = fig.by_region(scope)
-    zero = dict.fromkeys(MAP_FIGURES, 0)
+    zero = dict.fromkeys(MAP_STATS, 0)
     rows = [(int(r.adcode), r.name, r.short_name, r.label_lon, r.label_lat, *got.get(int(r.adcode), zero).values())
             for r in members.itertuples()]
-    return pd.DataFrame(rows, columns=["adcode", "name", "short_name", "label_lon", "label_lat", *MAP_FIGURES])
+    return pd.DataFrame(rows, columns=["adcode", "name", "short_name", "label_lon", "label_lat", *MAP_STATS])
 
 
-def industry_frame(fig: AreaFigures, scope: RegionScope, industries: list[tuple]) -> pd.DataFrame:
+def industry_frame(fig: AreaStats, scope: RegionScope, industries: list[tuple]) -> pd.DataFrame:
     """All industries in plan order, zeros included; `industries` is `queries.industries`."""
     got = fig.breakdown(scope, "industry")
     return pd.DataFrame(
@@ -334,7 +334,7 @@ def industry_frame(fig: AreaFigures, scope: RegionScope, industries: list[tuple]
     )
 
 
-def source_frame(fig: AreaFigures, scope: RegionScope) -> pd.DataFrame:
+def source_frame(fig: AreaStats, scope: RegionScope) -> pd.DataFrame:
     got = fig.breakdown(scope, "source")
     return pd.DataFrame([(s, *got.get(s, (0, 0))) for s in SOURCE_REGIONS],
                         columns=["source_region", "projects", "contract_yuan"])

@@ -59,14 +59,15 @@ from . import lifecycle
 from .models import ChainLink, ChainLinkTarget, Enterprise, Industry, Lead, Project, Region, Visit
 from .queries import count_if, data_cutoff, project_conditions, sum_if
 from .scope import Filters, RegionScope, origin_condition
+from .glossary import MEASURES as GLOSSARY_MEASURES
 from .vocab import VISIT_ENTERPRISE, QualityTag
 
 BLANK, NO_TARGET, WEAK, BASIC, STRONG = "空白", "未设目标", "薄弱", "基本", "优势"
 CLASSES = (BLANK, WEAK, BASIC, STRONG, NO_TARGET)
 WEAK_BELOW = 0.5  # coverage under this is 薄弱; up to 1.0 inclusive 基本; above 1.0 优势
 
-# measure → (actual column, target column)
-MEASURES = {"contract": ("contract_yuan", "target_contract_yuan"), "projects": ("projects", "target_projects")}
+# measure → (actual column, target column), from the one glossary
+MEASURES = {m.key: (m.column, m.target_column) for m in GLOSSARY_MEASURES.values()}
 
 LEAD_OPEN, LEAD_TALKS, LEAD_SIGNED = "线索", "在谈", "已签约"
 
@@ -209,7 +210,7 @@ def _link_aggregate(scope: RegionScope, filters: Filters, as_of: date, *group_by
     )
 
 
-FIGURES = ["projects", "contract_yuan", "realised_projects", "realised_contract_yuan", "pipeline_projects",
+STATS = ["projects", "contract_yuan", "realised_projects", "realised_contract_yuan", "pipeline_projects",
            "pipeline_contract_yuan", "producing", "producing_contract_yuan"]
 
 
@@ -234,10 +235,10 @@ def link_coverage(engine: Engine, scope: RegionScope, filters: Filters, industry
     agg = _link_aggregate(scope, filters, as_of, Project.chain_link_id.label("link_id"))
     with engine.connect() as conn:
         links = _links(conn, industry)
-        figures = pd.DataFrame(conn.execute(agg).mappings().all(), columns=["link_id", *FIGURES])
+        figures = pd.DataFrame(conn.execute(agg).mappings().all(), columns=["link_id", *STATS])
         targets, share = _targets(conn, filters, as_of, [scope.adcode])
     frame = links.merge(figures, on="link_id", how="left")
-    frame[FIGURES] = frame[FIGURES].fillna(0).astype("int64")
+    frame[STATS] = frame[STATS].fillna(0).astype("int64")
     frame = frame.merge(targets.drop(columns="region"), on="link_id", how="left")
     return assess(_prorate(frame, share))
 
@@ -264,13 +265,13 @@ def link_regions(engine: Engine, scope: RegionScope, filters: Filters, industry:
     agg = agg.where(Project.industry_code == industry)
     with engine.connect() as conn:
         links = _links(conn, industry)
-        figures = pd.DataFrame(conn.execute(agg).mappings().all(), columns=["link_id", "region", *FIGURES])
+        figures = pd.DataFrame(conn.execute(agg).mappings().all(), columns=["link_id", "region", *STATS])
         targets, share = _targets(conn, filters, as_of, children["adcode"].tolist())
     grid = links[["link_id", "industry_code", "name", "stage", "sort_order", "is_weak"]].merge(
         children.rename(columns={"adcode": "region", "name": "region_name", "short_name": "region_short"}),
         how="cross")
     grid = grid.merge(figures, on=["link_id", "region"], how="left")
-    grid[FIGURES] = grid[FIGURES].fillna(0).astype("int64")
+    grid[STATS] = grid[STATS].fillna(0).astype("int64")
     grid = grid.merge(targets, on=["link_id", "region"], how="left")
     return assess(_prorate(grid, share))
 

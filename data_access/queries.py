@@ -6,7 +6,6 @@ ints (money in yuan) or a small DataFrame. Units are converted for display in co
 from __future__ import annotations
 
 import calendar
-import time
 from datetime import date, timedelta
 
 import pandas as pd
@@ -21,24 +20,9 @@ from .sqlfunc import year_month
 from .vocab import VISIT_ASSOCIATION, VISIT_ENTERPRISE
 
 
-CUTOFF_SECONDS = 60
-_cutoffs: dict[str, tuple[float, date]] = {}
-
-
 def data_cutoff(engine: Engine) -> date:
-    """The last day the data covers; figures "as of today" mean as of this day.
-
-    Every query of a view needs it and it changes only when data is loaded, so it is read
-    from the database at most once a minute.
-    """
-    key = engine.url.render_as_string(hide_password=False)
-    now = time.monotonic()
-    cached = _cutoffs.get(key)
-    if cached and now - cached[0] < CUTOFF_SECONDS:
-        return cached[1]
-    value = _read_cutoff(engine)
-    _cutoffs[key] = (now, value)
-    return value
+    """The last day the data covers; figures "as of today" mean as of this day."""
+    return _read_cutoff(engine)
 
 
 def _read_cutoff(engine: Engine) -> date:
@@ -97,7 +81,7 @@ def sum_if(cond, col):
     return func.coalesce(func.sum(case((cond, col), else_=0)), 0)
 
 
-def figure_columns(as_of: date) -> list:
+def stat_columns(as_of: date) -> list:
     """The headline figures of a set of projects as of a date, as aggregate columns."""
     started, producing = lifecycle.is_started(as_of), lifecycle.is_producing(as_of)
     return [
@@ -112,7 +96,7 @@ def figure_columns(as_of: date) -> list:
     ]
 
 
-FIGURES = ("projects", "contract_yuan", "started", "producing", "started_contract_yuan",
+STATS = ("projects", "contract_yuan", "started", "producing", "started_contract_yuan",
            "producing_contract_yuan", "in_park", "quality")
 
 
@@ -125,7 +109,7 @@ def project_totals(engine: Engine, scope: RegionScope, filters: Filters) -> dict
     the numerator of 资金到位率.
     """
     as_of = filters.as_of(data_cutoff(engine))
-    stmt = select(*figure_columns(as_of)).where(*project_conditions(scope, filters, as_of))
+    stmt = select(*stat_columns(as_of)).where(*project_conditions(scope, filters, as_of))
     with engine.connect() as conn:
         row = dict(conn.execute(stmt).mappings().one())
         row["funds_to_date_yuan"] = funds_to_date(conn, scope, filters, as_of)
@@ -289,7 +273,7 @@ def funnel(engine: Engine, scope: RegionScope, filters: Filters) -> pd.DataFrame
     """签约 → 已开工(含投产) → 已投产, by count and by contract value, as of the period's end."""
     as_of = filters.as_of(data_cutoff(engine))
     with engine.connect() as conn:
-        row = conn.execute(select(*figure_columns(as_of)).where(*project_conditions(scope, filters, as_of)))
+        row = conn.execute(select(*stat_columns(as_of)).where(*project_conditions(scope, filters, as_of)))
         return funnel_of({k: int(v) for k, v in row.mappings().one().items()})
 
 

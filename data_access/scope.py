@@ -1,12 +1,12 @@
 """Region scope and filters: the one place where every query is narrowed to what it serves.
 
-Every query function takes a RegionScope; access control (a user limited to their city or
-county) is enforced by handing out scopes only through `resolve_scope`, never by trusting a
-value from the browser.
+Every query function takes a RegionScope. The cockpit's pages never make one from what the
+browser sends: they ask the access layer (access.py), which looks the region up here, in the
+RegionIndex read once per data version, and hands out only scopes its actor may see.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import ColumnElement, Engine, select, true
@@ -39,29 +39,68 @@ class RegionScope:
         return county_col == self.adcode
 
 
-def resolve_scope(engine: Engine, adcode: int | str | None) -> RegionScope:
-    """The scope for an adcode (None = the province); raises UnknownRegion for anything else."""
-    if adcode in (None, ""):
-        adcode = PROVINCE_ADCODE
-    try:
-        code = int(str(adcode).strip())
-    except ValueError:
-        raise UnknownRegion(f"不是有效的行政区划代码：{adcode!r}") from None
+def parse_adcode(value: int | str | None) -> int:
+    """An adcode from text: None or '' is the province; anything but six digits is UnknownRegion."""
+    if value in (None, ""):
+        return PROVINCE_ADCODE
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit() and len(text) == 6):
+        raise UnknownRegion(f"不是有效的行政区划代码：{text[:24]}")
+    return int(text)
+
+
+@dataclass(frozen=True)
+class RegionIndex:
+    """Every region of the database, by adcode, with its children: 98 rows, read once."""
+
+    regions: dict[int, RegionScope]
+    children: dict[int, tuple[int, ...]] = field(default_factory=dict)
+
+    def get(self, adcode: int | str | None) -> RegionScope:
+        code = parse_adcode(adcode)
+        try:
+            return self.regions[code]
+        except KeyError:
+            raise UnknownRegion(f"没有这个地区：{code}") from None
+
+    def lineage(self, scope: RegionScope) -> list[RegionScope]:
+        """The scope and the regions above it, province first."""
+        chain = [scope]
+        while chain[-1].parent_adcode is not None:
+            chain.append(self.regions[chain[-1].parent_adcode])
+        return chain[::-1]
+
+    def within(self, adcode: int) -> frozenset[int]:
+        """The region and every region below it."""
+        out, todo = set(), [adcode]
+        while todo:
+            code = todo.pop()
+            out.add(code)
+            todo.extend(self.children.get(code, ()))
+        return frozenset(out)
+
+
+def load_regions(engine: Engine) -> RegionIndex:
     with engine.connect() as conn:
-        row = conn.execute(
-            select(Region.adcode, Region.level, Region.name, Region.parent_adcode).where(Region.adcode == code)
-        ).first()
-    if row is None:
-        raise UnknownRegion(f"没有这个地区：{code}")
-    return RegionScope(adcode=row.adcode, level=row.level, name=row.name, parent_adcode=row.parent_adcode)
+        rows = conn.execute(select(Region.adcode, Region.level, Region.name, Region.parent_adcode)).all()
+    regions = {int(r.adcode): RegionScope(adcode=int(r.adcode), level=r.level, name=r.name,
+                                          parent_adcode=None if r.parent_adcode is None else int(r.parent_adcode))
+               for r in rows}
+    children: dict[int, list[int]] = {}
+    for r in regions.values():
+        if r.parent_adcode is not None:
+            children.setdefault(r.parent_adcode, []).append(r.adcode)
+    return RegionIndex(regions, {k: tuple(sorted(v)) for k, v in children.items()})
+
+
+def resolve_scope(engine: Engine, adcode: int | str | None) -> RegionScope:
+    """The scope of an adcode, for scripts and tests; the cockpit's pages ask access.py instead."""
+    return load_regions(engine).get(adcode)
 
 
 def lineage(engine: Engine, scope: RegionScope) -> list[RegionScope]:
-    """The scope and the regions above it, province first (for breadcrumbs)."""
-    chain = [scope]
-    while chain[-1].parent_adcode is not None:
-        chain.append(resolve_scope(engine, chain[-1].parent_adcode))
-    return chain[::-1]
+    """The scope and the regions above it, province first (for scripts and tests)."""
+    return load_regions(engine).lineage(scope)
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,14 @@
 """The overview: a region's figures, map, funnel, industries, trend, origins and activity.
 
-One layout serves `/` (the province) and `/region/<adcode>`; the URL holds the whole state
-(region and filters), so a copied link opens the same view and the back button works.
+One layout serves `/` (the actor's own region: the province for a provincial user) and
+`/region/<adcode>`; the URL holds the whole state (region and filters), so a copied link opens
+the same view and the back button works.
 
 A first load or a copied link renders the page from its layout. Once the overview is on screen,
 a drill click, the breadcrumb, the back button or a filter change only changes the URL: the page
-router then leaves the page mounted (app.py) and `redraw` sends the new heading, KPIs and map to
-the components already there, then `redraw_panels` the panels below. Graphs are re-plotted in
-place instead of being torn down and built again, and the map is drawn before the rest.
+router then leaves the page mounted (components/routing.py) and `redraw` sends the new heading,
+KPIs and map to the components already there, then `redraw_panels` the panels below. Graphs
+are re-plotted in place, and the map is drawn before the rest.
 """
 from __future__ import annotations
 
@@ -16,55 +17,69 @@ import pandas as pd
 from dash import Input, Output, Patch, State, callback, clientside_callback, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+from access import Denied
 from components import maps, theme
 from components.funnel import measure_style
 from components.navigation import breadcrumb_bar, filter_bar
-from components.panels import panel
-from data_access.scope import UnknownRegion
-from pages.overview_view import (
-    DRAWN_PART, FILTER_OUTPUTS, HEAD_OUTPUTS, MOUNTED, PANEL_OUTPUTS, View, head_parts, panel_parts, place_of, query_of,
-    read_view, region_of, screen_scale,
+from components.overview_parts import (
+    DRAWN_PART, FILTER_OUTPUTS, HEAD_OUTPUTS, PANEL_OUTPUTS, Frame, head_parts, panel_parts,
 )
-from pages.url_state import period_range
+from components.panels import panel, refusal
+from components.routing import is_mounted, mounted_store, router_url, screen_scale
+from components.shell import NAV_LOCATION
+from data_access.scope import UnknownRegion
+from urls import ROUTES, filter_query, overview_state, period_range, search
+from views.catalog import read_catalog
+from views.overview import Place, overview_place, read_overview
+from views.runtime import current
 
+PAGE = "overview"
 TITLE = "贵州省招商引资驾驶舱"
 
 
-def layout(adcode=None, drawn_view=None, **query):
+def layout(drawn_view=None, **kwargs):
+    adcode = kwargs.pop("adcode", None)
     try:
-        place = place_of(adcode, query)
-    except UnknownRegion as exc:
-        return not_found(str(exc))
-    if drawn_view:
-        # The overview is already on screen: `redraw` updates it in place.
-        return no_update
-    view = read_view(place)
-    return page(view, {**head_parts(view, maps.DEFAULT_METRIC), **panel_parts(view, "projects")})
+        fallback = current().urls.build("region", adcode=adcode) if adcode else current().urls.build("overview")
+        place = overview_place(current(), *router_url(fallback, kwargs))
+    except (UnknownRegion, Denied) as exc:
+        return refused(exc)
+    if is_mounted(drawn_view, PAGE):
+        return no_update  # on screen already: `redraw` updates it in place
+    return page(place)
 
 
-dash.register_page(__name__, path="/", name="总览", title=TITLE, layout=layout)
-dash.register_page("region", path_template="/region/<adcode>", name="地区", title=TITLE, layout=layout)
+dash.register_page(__name__, path=ROUTES["overview"][0], name="总览", title=TITLE, layout=layout)
+dash.register_page("region", path_template=ROUTES["region"][0], name="地区", title=TITLE, layout=layout)
 
 
-def not_found(reason: str):
-    return html.Div(
-        [html.H1("没有这个地区"), html.P(reason, className="muted"),
-         dcc.Link([html.I(className="bi bi-house me-1"), "返回全省总览"], href=dash.get_relative_path("/"),
-                  className="btn btn-outline-info")],
-        className="not-found", id="region-not-found",
-    )
+def refused(exc: Exception):
+    rt = current()
+    if isinstance(exc, Denied):
+        return refusal("无权查看该地区", str(exc), rt.urls.build("overview"), "返回本地区总览")
+    return refusal("没有这个地区", str(exc), rt.urls.build("overview"), "返回总览", page_id="region-not-found")
 
 
-def page(view: View, parts: dict):
-    """The overview's components, each holding its part (pages/overview_view.py)."""
+def _frame(place: Place) -> Frame:
+    rt = current()
+    return Frame(place=place, grant=rt.grant(), urls=rt.urls, geo_url=dash.get_asset_url("geo/"),
+                 topojson_url=dash.get_asset_url(theme.TOPOJSON_DIR), scale=screen_scale(),
+                 origins=read_catalog(rt).origins)
+
+
+def page(place: Place):
+    """The overview's components, each holding its part (components/overview_parts.py)."""
+    rt = current()
+    data, frame, catalog = read_overview(rt, place.scope, place.filters), _frame(place), read_catalog(rt)
+    parts = {**head_parts(data, frame, maps.DEFAULT_METRIC), **panel_parts(data, frame, "projects")}
+
     def part(cid, prop="children"):
         return parts[(cid, prop)]
 
     def graph(gid, cls="panel-graph"):
         return dcc.Graph(id=gid, figure=part(gid, "figure"), config=part(gid, "config"), className=cls)
 
-    options = view.options
-    cutoff, first = options["cutoff"], options["first"]
+    cutoff, first = catalog.cutoff, catalog.first
     map_panel = panel(
         part("ov-map-title"),
         [
@@ -81,7 +96,7 @@ def page(view: View, parts: dict):
         "项目转化漏斗",
         [
             dcc.RadioItems(id="ov-funnel-measure", options=[{"label": "按项目数", "value": "projects"},
-                                                            {"label": "按合同额", "value": "contract"}],
+                                                            {"label": "按合同投资额", "value": "contract"}],
                            value="projects", inline=True, className="segmented"),
             graph("ov-funnel"),
             html.Div(part("ov-durations"), className="durations", id="ov-durations"),
@@ -93,7 +108,7 @@ def page(view: View, parts: dict):
                  [graph("ov-industries"), html.Div(part("ov-other-industries"), className="hint", id="ov-other-industries")],
                  cls="area-side")
     trend_panel = panel("月度签约与到位资金（亿元）", [graph("ov-trend")], cls="area-trend")
-    sources_panel = panel("投资来源地区（合同额，亿元）", [graph("ov-sources")], cls="area-sources")
+    sources_panel = panel("投资来源地区（合同投资额，亿元）", [graph("ov-sources")], cls="area-sources")
     activity_panel = panel(
         "招商活动与年度目标",
         [html.Div(part("ov-activity"), className="activity-cards", id="ov-activity"),
@@ -105,16 +120,14 @@ def page(view: View, parts: dict):
             # Follows the URL like the router's own; being part of the page, it triggers `redraw`
             # only while the overview is on screen.
             dcc.Location(id="ov-location", refresh=False),
-            dcc.Store(id=MOUNTED, data=True),
+            mounted_store(PAGE),
             dcc.Store(id="ov-drawn", data=part(*DRAWN_PART)),
             dcc.Store(id="ov-panels-drawn", data=part("ov-panels-drawn", "data")),
             dcc.Store(id="ov-map-data", data=part("ov-map-data", "data")),
+            dcc.Store(id="ov-region-hrefs", data=part("ov-region-hrefs", "data")),
             dcc.Store(id="ov-funnel-data", data=part("ov-funnel-data", "data")),
             # The filters this view was drawn with, so mounting the filter bar changes nothing.
             dcc.Store(id="ov-search", data=part("ov-search", "data")),
-            dcc.Store(id="ov-periods", data={
-                key: [d.isoformat() for d in period_range(key, cutoff, first)] for key in ("this_year", "last_year", "all")
-            }),
             html.Div(
                 [breadcrumb_bar(part("breadcrumb")),
                  html.H1(part("ov-title"), className="page-title", id="ov-title"),
@@ -126,7 +139,7 @@ def page(view: View, parts: dict):
             filter_bar(period=part("f-period", "value"), date_from=part("f-dates", "start_date"),
                        date_to=part("f-dates", "end_date"), channel=part("f-channel", "value"),
                        origin=part("f-origin", "value"), industry=part("f-industry", "value"),
-                       origins=options["origins"], industries=[(c, n) for c, n, *_ in options["industries"]],
+                       origins=list(catalog.origins), industries=[(c, n) for c, n, *_ in catalog.industries],
                        min_date=first, max_date=cutoff),
             html.Div(part("ov-problems"), id="ov-problems"),
             html.Div(part("ov-kpis"), className="kpi-strip", id="ov-kpis"),
@@ -140,20 +153,20 @@ def page(view: View, parts: dict):
 
 # ------------------------------------------------------------------ callbacks
 
-# Drill-down: a click on a region navigates to it; `redraw` then shows it.
+# Drill-down: a click on a region goes to the link the server wrote for it.
 clientside_callback(
     """
-    function (click, pathname) {
+    function (click, hrefs) {
         const nu = window.dash_clientside.no_update;
-        if (!click || !click.points || !click.points.length || !click.points[0].location) { return nu; }
-        const base = pathname.replace(/(region\\/[^/]*)?$/, "");
-        const target = base + "region/" + click.points[0].location;
-        return target === pathname ? nu : target;
+        const point = click && click.points && click.points[0];
+        const target = point && hrefs && hrefs[String(point.location)];
+        if (!target) { return nu; }
+        return target === window.location.pathname + window.location.search ? nu : target;
     }
     """,
-    Output("_pages_location", "pathname", allow_duplicate=True),
+    Output(NAV_LOCATION, "href", allow_duplicate=True),
     Input("ov-map", "clickData"),
-    State("_pages_location", "pathname"),
+    State("ov-region-hrefs", "data"),
     prevent_initial_call=True,
 )
 
@@ -165,10 +178,13 @@ clientside_callback(
     prevent_initial_call=True,
 )
 def recolour_map(metric, values):
-    if not metric or not values or metric not in maps.METRICS:
+    if not isinstance(metric, str) or metric not in maps.METRICS or not isinstance(values, dict):
+        return no_update
+    column = values.get(metric)
+    if not isinstance(column, list) or not all(isinstance(v, (int, float)) for v in column):
         return no_update
     patch = Patch()
-    for key, value in theme.scaled(maps.metric_style(metric, values[metric]), screen_scale()).items():
+    for key, value in theme.scaled(maps.metric_style(metric, column), screen_scale()).items():
         patch["data"][0][key] = value
     return patch
 
@@ -180,53 +196,50 @@ def recolour_map(metric, values):
     prevent_initial_call=True,
 )
 def switch_funnel(measure, frame):
-    if measure not in ("projects", "contract") or not frame:
+    if measure not in ("projects", "contract") or not isinstance(frame, dict):
+        return no_update
+    try:
+        table = pd.DataFrame(frame)[["label", "projects", "contract_yuan"]].astype(
+            {"projects": "int64", "contract_yuan": "int64"})
+    except (KeyError, ValueError, TypeError):
         return no_update
     patch = Patch()
-    for key, value in measure_style(pd.DataFrame(frame), measure).items():
+    for key, value in measure_style(table, measure).items():
         patch["data"][0][key] = value
     return patch
 
 
-# Filters rewrite the query string in the browser; `redraw` then shows the new view. Done
-# client-side so that mounting a view (which "changes" every filter) costs no request.
-clientside_callback(
-    """
-    function (period, start, end, channel, origin, industry, periods, drawn) {
-        const nu = window.dash_clientside.no_update;
-        if (!period || !periods) { return nu; }
-        const fired = (window.dash_clientside.callback_context.triggered || []).map(t => t.prop_id);
-        if (fired.some(id => id.startsWith("f-period.")) && period !== "custom") {
-            [start, end] = periods[period];
-        }
-        start = start ? String(start).slice(0, 10) : null;
-        end = end ? String(end).slice(0, 10) : null;
-        if (start && end && start > end) { return nu; }
-        const params = new URLSearchParams();
-        const [d0, d1] = periods.this_year;
-        if (!(start === d0 && end === d1)) {
-            if (start) { params.set("from", start); }
-            if (end) { params.set("to", end); }
-        }
-        if (channel) { params.set("channel", channel); }
-        if (origin) { params.set("origin", origin); }
-        if (industry) { params.set("industry", industry); }
-        const text = params.toString();
-        const search = text ? "?" + text : "";
-        return search === drawn ? nu : search;
-    }
-    """,
-    Output("_pages_location", "search", allow_duplicate=True),
+@callback(
+    Output(NAV_LOCATION, "href", allow_duplicate=True),
     Input("f-period", "value"),
     Input("f-dates", "start_date"),
     Input("f-dates", "end_date"),
     Input("f-channel", "value"),
     Input("f-origin", "value"),
     Input("f-industry", "value"),
-    State("ov-periods", "data"),
-    State("ov-search", "data"),
+    State("ov-drawn", "data"),
     prevent_initial_call=True,
 )
+def apply_filters(period, start, end, channel, origin, industry, drawn):
+    """Filters rewrite the URL (through the grammar); `redraw` then shows the new view."""
+    if not isinstance(drawn, dict) or not isinstance(period, str):
+        return no_update
+    rt = current()
+    catalog = read_catalog(rt)
+    if dash.ctx.triggered_id == "f-period" and period != "custom":
+        start, end = period_range(period, catalog.cutoff, catalog.first)
+    query = {"from": str(start)[:10] if start else None, "to": str(end)[:10] if end else None,
+             "channel": channel, "origin": origin, "industry": industry}
+    query = {k: v if isinstance(v, str) else None for k, v in query.items()}
+    try:
+        scope = rt.grant().scope(drawn.get("adcode"))
+    except (UnknownRegion, Denied):
+        return no_update
+    state = overview_state(query, cutoff=catalog.cutoff, first=catalog.first, industries=catalog.industry_codes)
+    wanted = filter_query(state.filters, catalog.this_year)
+    if search("overview", wanted) == drawn.get("search"):
+        return no_update
+    return rt.urls.overview(scope.adcode, wanted)
 
 
 @callback(
@@ -239,16 +252,17 @@ clientside_callback(
 )
 def redraw(pathname, search, drawn, metric):
     """The new URL's heading, KPIs and map, sent to the overview on screen."""
-    ours, adcode = region_of(pathname)
-    if not ours or not drawn:
-        raise PreventUpdate  # leaving for another page: the router renders it
+    if not isinstance(drawn, dict) or not isinstance(pathname, str):
+        raise PreventUpdate  # not on screen: the router renders the page
     try:
-        place = place_of(adcode, query_of(search))
-    except UnknownRegion:
-        raise PreventUpdate from None  # the router shows "no such region"
+        place = overview_place(current(), pathname, search if isinstance(search, str) else "")
+    except (UnknownRegion, Denied):
+        raise PreventUpdate from None  # another page, or a refusal: the router shows it
     if place.key == drawn:
         raise PreventUpdate  # what is on screen (the page has just mounted)
-    parts = head_parts(read_view(place), metric)
+    rt = current()
+    parts = head_parts(read_overview(rt, place.scope, place.filters), _frame(place),
+                       metric if isinstance(metric, str) else maps.DEFAULT_METRIC)
     if place.search == drawn.get("search"):
         # Same filters (a drill): leave the filter bar alone rather than re-fire its callback.
         parts.update(dict.fromkeys(FILTER_OUTPUTS, no_update))
@@ -263,12 +277,17 @@ def redraw(pathname, search, drawn, metric):
     prevent_initial_call=True,
 )
 def redraw_panels(drawn, panels_drawn, measure):
-    """The panels below the map follow once the map is drawn (its figures are cached by then)."""
-    if not drawn or drawn == panels_drawn:
+    """The panels below the map follow once the map is drawn (its data is cached by then)."""
+    if not isinstance(drawn, dict) or drawn == panels_drawn:
+        raise PreventUpdate
+    rt = current()
+    adcode, search = drawn.get("adcode"), drawn.get("search")
+    if not isinstance(search, str) or not isinstance(adcode, int):
         raise PreventUpdate
     try:
-        place = place_of(drawn["adcode"], query_of(drawn["search"]))
-    except (UnknownRegion, KeyError, TypeError):
+        place = overview_place(rt, rt.urls.overview(adcode), search)
+    except (UnknownRegion, Denied):
         raise PreventUpdate from None
-    parts = panel_parts(read_view(place), measure)
+    parts = panel_parts(read_overview(rt, place.scope, place.filters), _frame(place),
+                        measure if isinstance(measure, str) else "projects")
     return [parts[key] for key in PANEL_OUTPUTS]

@@ -54,9 +54,8 @@ def pct(values: list[float], q: float) -> float:
 
 
 def server_side(app, counties: list[int], regions) -> list[str]:
-    from data_access.config import database_url
-    from pages.cache import cache
-    from pages.overview_data import static_options
+    from views.catalog import read_catalog
+    from views.runtime import current
 
     client = app.server.test_client()
     lines = []
@@ -66,8 +65,8 @@ def server_side(app, counties: list[int], regions) -> list[str]:
     def forget_views() -> None:
         # Forget every view and area; keep the filter choices (read once at start-up).
         with app.server.app_context():
-            cache.clear()
-            static_options(database_url())
+            current().cache.clear()
+            read_catalog(current())
 
     def path(code: int) -> str:
         return "/" if code == 520000 else f"/region/{code}"
@@ -193,7 +192,7 @@ def browser_side(app, county_counts: dict[int, int]) -> list[str]:
             page.wait_for_timeout(200)
         browser.close()
     server.shutdown()
-    bundle = app.PLOTLY_BUNDLE
+    bundle = app.server.extensions["plotly_bundle"]
     lines.append(f"  plotly.js: {f'the cockpit bundle {bundle.name}' if bundle else 'Dash full plotly.min.js'}")
     lines.append(f"  first load of / to map drawn: median {statistics.median(first):.0f} ms, "
                  f"max {max(first):.0f} ms (n={len(first)}, cold browser cache; each: {', '.join(f'{d:.0f}' for d in first)})")
@@ -201,6 +200,17 @@ def browser_side(app, county_counts: dict[int, int]) -> list[str]:
                  f"p95 {pct(drills, 0.95):.0f} ms (n={len(drills)}, warm view cache after prewarm; "
                  f"each: {', '.join(f'{d:.0f}' for d in drills)})")
     return lines
+
+
+def make_app(url: str, *, plotly_bundle: bool):
+    """The cockpit on a bench database: its Flask server and Dash app, as the tests see them."""
+    from types import SimpleNamespace
+
+    import app as module
+    from settings import Settings
+
+    server = module.create_app(Settings(database_url=url, prewarm=False, plotly_bundle=plotly_bundle))
+    return SimpleNamespace(server=server, app=server.extensions["dash_app"])
 
 
 def main(argv=None) -> int:
@@ -213,8 +223,6 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     workdir = Path(args.keep or tempfile.mkdtemp(prefix="cockpit_views_"))
     workdir.mkdir(parents=True, exist_ok=True)
-    os.environ["COCKPIT_PREWARM"] = "0"
-    os.environ["COCKPIT_PLOTLY_BUNDLE"] = "1" if args.plotly == "bundle" else "0"
     report = []
     for scale in [int(s.replace("_", "")) for s in args.scales.split(",")]:
         url = f"sqlite:///{workdir / f'bench_{scale}.db'}"
@@ -222,8 +230,7 @@ def main(argv=None) -> int:
             Path(workdir / f"bench_{scale}.db").unlink(missing_ok=True)
             print(f"building {scale:,} projects …", flush=True)
             bench.build(url, lambda eng, n=scale: (bench_data.make_dataset(bench_data.read_reference(eng), n), 0.0))
-        os.environ["COCKPIT_DATABASE_URL"] = url
-        import app  # noqa: PLC0415 - the app reads its database from the environment
+        app = make_app(url, plotly_bundle=args.plotly == "bundle")
 
         from data_access.db import get_engine
         from data_access.queries import regions
@@ -235,9 +242,10 @@ def main(argv=None) -> int:
         report += server_side(app, counties, frame)
         if args.browser == "on":
             with app.server.app_context():
-                from pages.overview_data import prewarm
+                from views.prewarm import prewarm
+                from views.runtime import current
 
-                prewarm(url)
+                prewarm(current())
             report += browser_side(app, {int(k): int(v) for k, v in county_counts.items()})
         print("\n".join(report[-12:]), flush=True)
     print("\n# Overview views\n" + "\n".join(report))

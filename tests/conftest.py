@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -85,19 +86,43 @@ def demo_engine(request, backend_url):
     return ensure_demo_database(backend_url(request.param))
 
 
+@dataclass(frozen=True)
+class Cockpit:
+    """An app made by the factory, for the tests: its Flask server and its Dash app."""
+    server: object
+    app: object
+    module: object
+
+    @property
+    def client(self):
+        return self.server.test_client()
+
+
 @pytest.fixture(scope="session")
-def cockpit_app(demo_sqlite_url):
-    """The cockpit's Dash app module, imported once, on the SQLite demo database.
+def cockpit_for():
+    """Factory: the cockpit on a database (an engine or a URL), made once per database."""
+    import app as module
+    from settings import Settings
 
-    The app reads COCKPIT_DATABASE_URL on import and on every request, so a test may point a
-    request at another demo database by setting the variable for its duration.
-    """
-    if "app" in sys.modules:
-        pytest.fail("module `app` was imported before the cockpit_app fixture; import it lazily", pytrace=False)
-    mp = pytest.MonkeyPatch()
-    mp.setenv("COCKPIT_DATABASE_URL", demo_sqlite_url)
-    mp.setenv("COCKPIT_PREWARM", "0")  # tests measure what they render, not a background thread
-    import app
+    made: dict[str, Cockpit] = {}
 
-    yield app
-    mp.undo()
+    def make(database) -> Cockpit:
+        url = database if isinstance(database, str) else database.url.render_as_string(hide_password=False)
+        if url not in made:
+            server = module.create_app(Settings(database_url=url, prewarm=False))
+            made[url] = Cockpit(server=server, app=server.extensions["dash_app"], module=module)
+        return made[url]
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def cockpit_app(cockpit_for, demo_sqlite_url) -> Cockpit:
+    """The cockpit on the SQLite demo database."""
+    return cockpit_for(demo_sqlite_url)
+
+
+@pytest.fixture
+def demo_cockpit(cockpit_for, demo_engine) -> Cockpit:
+    """The cockpit on the demo database of the current backend (SQLite, then PostgreSQL)."""
+    return cockpit_for(demo_engine)

@@ -72,12 +72,11 @@ def expected(demo_engine) -> dict:
 
 
 @pytest.fixture
-def page(cockpit_app, demo_engine, expected, monkeypatch):
+def page(demo_cockpit, expected):
     """The chain page for 遵义市's liquor chain with 包装材料 selected, on `demo_engine`'s database."""
-    monkeypatch.setenv("COCKPIT_DATABASE_URL", demo_engine.url.render_as_string(hide_password=False))
     from pages.chains import layout
 
-    with cockpit_app.server.test_request_context("/chains"):
+    with demo_cockpit.server.test_request_context("/chains"):
         return layout(region=str(CITY), industry=INDUSTRY, link=str(expected["link_id"]))
 
 
@@ -136,7 +135,7 @@ def test_heatmap_equals_sql(page, expected):
             county = re.match(r"<b>(.+?) · ", hover).group(1)
             cell = expected["cells"].get((ids[_bare(row_name)], county))
             n, contract = (cell["n"], cell["contract"]) if cell else (0, 0)
-            assert f"项目 {n:,} 个 · 合同额 {yi(contract)} 亿元" in hover, (row_name, county)
+            assert f"项目 {n:,} 个 · 合同投资额 {yi(contract)} 亿元" in hover, (row_name, county)
 
 
 def test_fill_the_gap_equals_sql(page, expected):

@@ -1,4 +1,6 @@
-"""Hand-made cases for the lifecycle rule and the scope, checked through the query functions."""
+"""Hand-made cases for the lifecycle rule and the scope: the screen's figures (the overview's area
+statistics, the chain page's link totals) and the oracle's independent SQL (tests/oracle.py) both
+give the numbers worked out by hand here."""
 from __future__ import annotations
 
 from datetime import date
@@ -6,11 +8,13 @@ from datetime import date
 import pytest
 from sqlalchemy import insert, select
 
-from data_access import queries
+from data_access import area as ar
+from data_access import chains, queries
 from data_access.db import get_engine
 from data_access.models import ChainLink, DatasetInfo, Enterprise, Funding, Project
 from data_access.schema import ensure_schema
 from data_access.scope import Filters, InvalidFilter, UnknownRegion, resolve_scope
+from tests import oracle
 from tests.conftest import BACKENDS
 
 ZUNYI, RENHUAI, HUICHUAN = 520300, 520382, 520303
@@ -85,52 +89,102 @@ def engine(request, backend_url):
 Y2024 = Filters(date_from=date(2024, 1, 1), date_to=date(2024, 12, 31))
 
 
+def area_of(engine, scope):
+    """The area the overview reads for a region: the province, a city, or a county's city."""
+    return resolve_scope(engine, scope.parent_adcode) if scope.level == "county" else scope
+
+
+def read(engine, adcode, filters: Filters):
+    """The region's scope and its area statistics as the overview reads them."""
+    scope = resolve_scope(engine, adcode)
+    return scope, ar.read_area(engine, area_of(engine, scope), filters)
+
+
+def totals(engine, adcode, filters: Filters) -> dict[str, int]:
+    """The headline figures on the screen, which must equal the oracle's."""
+    scope, stats = read(engine, adcode, filters)
+    got = stats.totals(scope)
+    assert got == oracle.totals(engine, adcode, filters)
+    return got
+
+
 def test_city_totals_for_a_year(engine):
-    t = queries.project_totals(engine, resolve_scope(engine, ZUNYI), Y2024)
+    t = totals(engine, ZUNYI, Y2024)
     assert t["projects"] == 3  # 1, 2, 4 — not the terminated 3
     assert t["contract_yuan"] == 6 * YI
     assert (t["started"], t["producing"]) == (2, 1)  # 1 and 4 started; only 1 produces
     assert t["started_contract_yuan"] == 3 * YI
+    assert t["producing_contract_yuan"] == YI
     assert t["funds_in_period_yuan"] == 60_000_000  # 40M for 1 + 20M for 4, not 3's nor 2025's
     assert t["funds_to_date_yuan"] == 60_000_000
 
 
 def test_whole_record_as_of_cutoff(engine):
-    t = queries.project_totals(engine, resolve_scope(engine, ZUNYI), Filters())
+    t = totals(engine, ZUNYI, Filters())
     assert t["projects"] == 2  # 4 was terminated in 2025
     assert (t["started"], t["producing"]) == (2, 1)
     assert t["funds_to_date_yuan"] == 50_000_000
 
 
+def test_terminated_on_the_day_counts_no_more(engine):
+    """Project 3 is terminated on 2024-09-01: on the schedule the day before, gone on the day, and
+    its money with it."""
+    before = totals(engine, ZUNYI, Filters(date_from=date(2024, 1, 1), date_to=date(2024, 8, 31)))
+    assert (before["projects"], before["contract_yuan"], before["started"]) == (4, 11 * YI, 2)
+    assert before["funds_in_period_yuan"] == 159_000_000  # 40M for 1, 99M for 3, 20M for 4
+    on_the_day = totals(engine, ZUNYI, Filters(date_from=date(2024, 1, 1), date_to=date(2024, 9, 1)))
+    assert (on_the_day["projects"], on_the_day["contract_yuan"], on_the_day["started"]) == (3, 6 * YI, 2)
+    assert on_the_day["funds_in_period_yuan"] == on_the_day["funds_to_date_yuan"] == 60_000_000
+
+
 def test_county_scope_and_funnel_is_cumulative(engine):
-    f = queries.funnel(engine, resolve_scope(engine, RENHUAI), Y2024)
-    assert f["projects"].tolist() == [2, 1, 1]
-    assert f["contract_yuan"].tolist() == [4 * YI, YI, YI]
+    scope, stats = read(engine, RENHUAI, Y2024)
+    f = queries.funnel_of(stats.totals(scope))  # the funnel as the overview draws it
+    want = oracle.totals(engine, RENHUAI, Y2024)
+    assert f["projects"].tolist() == [want["projects"], want["started"], want["producing"]] == [2, 1, 1]
+    assert f["contract_yuan"].tolist() == [want["contract_yuan"], want["started_contract_yuan"],
+                                           want["producing_contract_yuan"]] == [4 * YI, YI, YI]
+
+
+def test_stalled_as_of_the_period_end(engine):
+    """Project 2 (signed 2024-06-01, started only in 2025) waits 213 days on 2024-12-31: red."""
+    scope, stats = read(engine, ZUNYI, Y2024)
+    want = oracle.stalled(engine, ZUNYI, Y2024)
+    assert stats.stalled_of(scope) == {k: want[k] for k in ("pipeline", "yellow", "red")} == \
+        {"pipeline": 1, "yellow": 0, "red": 1}
+    assert want["projects"][["code", "days"]].values.tolist() == [["T0002", 213]]
 
 
 def test_province_is_sum_of_cities(engine):
-    province = queries.project_totals(engine, resolve_scope(engine, None), Y2024)
-    by_city = queries.totals_by_region(engine, resolve_scope(engine, None), Y2024)
+    scope, stats = read(engine, None, Y2024)
+    province = totals(engine, None, Y2024)
+    by_city = ar.region_frame(stats, scope, queries.regions(engine))
+    want = oracle.by_region(engine, None, Y2024)
+    assert by_city[list(want.columns)].astype("int64").equals(want)
     assert len(by_city) == 9
     assert by_city["projects"].sum() == province["projects"] == 3
     assert province["funds_in_period_yuan"] == 110_000_000  # includes Guiyang's 2023 project money
     assert by_city.set_index("adcode").loc[GUIYANG, "projects"] == 0
+    assert by_city.set_index("adcode").loc[GUIYANG, "funds_yuan"] == 50_000_000
+    assert by_city.set_index("adcode").loc[ZUNYI, "funds_yuan"] == 60_000_000
 
 
 def test_channel_and_origin_filters(engine):
-    province = resolve_scope(engine, None)
-    cloud = queries.project_totals(engine, province, Filters(channel="云招商"))
+    cloud = totals(engine, None, Filters(channel="云招商"))
     assert (cloud["projects"], cloud["contract_yuan"]) == (1, 7 * YI)
-    shanghai = queries.project_totals(engine, province, Filters(origin="上海", date_to=date(2024, 12, 31)))
+    shanghai = totals(engine, None, Filters(origin="上海", date_to=date(2024, 12, 31)))
     assert (shanghai["projects"], shanghai["quality"]) == (1, 1)  # project 4; 3 terminated
-    shenzhen = queries.project_totals(engine, province, Filters(origin="深圳市", date_to=date(2024, 12, 31)))
+    shenzhen = totals(engine, None, Filters(origin="深圳市", date_to=date(2024, 12, 31)))
     assert shenzhen["projects"] == 3  # 1, 2 and the 2023 one in Guiyang
 
 
 def test_chain_link_totals_skip_terminated(engine):
-    links = queries.chain_link_totals(engine, resolve_scope(engine, ZUNYI), Filters(industry="LIQUOR",
-                                                                                     date_to=date(2024, 12, 31)))
+    filters = Filters(industry="LIQUOR", date_to=date(2024, 12, 31))
+    links = chains.link_coverage(engine, resolve_scope(engine, ZUNYI), filters, "LIQUOR")
+    want = oracle.chain_links(engine, ZUNYI, filters, "LIQUOR")
     assert set(links["industry_code"]) == {"LIQUOR"}
+    got = links.rename(columns={"realised_projects": "started"})[list(want.columns)]
+    assert got.astype(want.dtypes.to_dict()).equals(want)
     assert links["projects"].sum() == 2 and links["contract_yuan"].sum() == 4 * YI
     assert links["producing"].sum() == 1
 

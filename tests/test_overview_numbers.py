@@ -63,23 +63,22 @@ def pct(a: int, b: int) -> str:
 
 
 @pytest.fixture
-def render(cockpit_app, demo_engine, monkeypatch):
+def render(demo_cockpit):
     """Render the overview for a region and query on the database of `demo_engine`."""
-    monkeypatch.setenv("COCKPIT_DATABASE_URL", demo_engine.url.render_as_string(hide_password=False))
     from pages.overview import layout
 
     def run(adcode, **query):
-        with cockpit_app.server.test_request_context("/"):
+        with demo_cockpit.server.test_request_context("/"):
             return layout(adcode=adcode, **query) if adcode else layout(**query)
 
     return run
 
 
 @pytest.fixture
-def drill(cockpit_app, demo_engine, monkeypatch):
+def drill(demo_cockpit):
     """Draw the parent region's overview, then click to a region on its map: the responses the
     browser gets (router, redraw, redraw_panels), read as one page."""
-    monkeypatch.setenv("COCKPIT_DATABASE_URL", demo_engine.url.render_as_string(hide_password=False))
+    cockpit_app = demo_cockpit
     client = cockpit_app.server.test_client()
 
     def post(body):

@@ -27,16 +27,16 @@ def test_only_a_bundle_of_the_installed_version_is_used(tmp_path: Path):
 
 def test_page_loads_the_bundle_or_preloads_dashs(cockpit_app, tmp_path: Path):
     bundle = tmp_path / bundle_name(plotlyjs_version())
-    index, scripts = cockpit_app.page_template("/app/", bundle)
+    index, scripts = cockpit_app.module.page_template("/app/", bundle)
     assert scripts == [f"/app/plotly-bundle/{bundle.name}"] and FULL not in index
-    index, scripts = cockpit_app.page_template("/app/", None)
+    index, scripts = cockpit_app.module.page_template("/app/", None)
     assert scripts == [] and f'href="/app/{FULL}"' in index
 
 
 def test_the_served_page_matches_what_is_installed(cockpit_app):
     client = cockpit_app.server.test_client()
     page = client.get("/").get_data(as_text=True)
-    bundle = cockpit_app.PLOTLY_BUNDLE
+    bundle = cockpit_app.server.extensions["plotly_bundle"]
     if bundle is None:
         assert FULL in page and "plotly-bundle/" not in page
         assert client.get(f"/plotly-bundle/{bundle_name(plotlyjs_version())}").status_code == 404

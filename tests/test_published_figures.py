@@ -1,4 +1,5 @@
-"""The published figures of domain.md §1 come out exactly through the cockpit's query functions.
+"""The published figures of domain.md §1 come out exactly, both on the screen's path (the area
+statistics the overview draws, data_access.area) and in the oracle's independent SQL (tests/oracle.py).
 
 Runs on the demo database of every backend (SQLite always, PostgreSQL when configured).
 """
@@ -9,11 +10,12 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from data_access.area import read_area
 from data_access.demo.dates import add_months
 from data_access.models import DatasetInfo, Enterprise, Park, Project
-from data_access.queries import activity_totals, project_totals
 from data_access.scope import Filters, resolve_scope
 from data_access.vocab import STATUS_PRODUCING, QualityTag
+from tests import oracle
 
 SZ_FROM, SZ_TO = date(2019, 11, 20), date(2020, 12, 15)
 
@@ -27,8 +29,22 @@ def shenzhen(**kw) -> Filters:
     return Filters(date_from=SZ_FROM, date_to=SZ_TO, channel="驻点招商", origin="深圳", **kw)
 
 
+def screen_totals(engine, province, filters: Filters) -> dict[str, int]:
+    """The province's headline figures as the overview reads them, checked against the oracle."""
+    got = read_area(engine, province, filters).totals(province)
+    assert got == oracle.totals(engine, None, filters)
+    return got
+
+
+def screen_activity(engine, province, filters: Filters) -> dict[str, int]:
+    """The province's visits and inspections as the overview reads them, checked against the oracle."""
+    got = read_area(engine, province, filters).activity_of(province)
+    assert got == oracle.activity(engine, None, filters)
+    return got
+
+
 def test_shenzhen_team_projects(demo_engine, province):
-    t = project_totals(demo_engine, province, shenzhen())
+    t = screen_totals(demo_engine, province, shenzhen())
     assert t["projects"] == 843
     assert t["contract_yuan"] == 177_702_000_000  # 1777.02 亿
     assert t["funds_in_period_yuan"] == 63_921_000_000  # 639.21 亿
@@ -68,7 +84,7 @@ def test_resident_channel_only_where_the_team_was(demo_engine):
 
 
 def test_shenzhen_team_food_projects(demo_engine, province):
-    t = project_totals(demo_engine, province, shenzhen(industry="FOOD"))
+    t = screen_totals(demo_engine, province, shenzhen(industry="FOOD"))
     assert t["projects"] == 12
     assert t["contract_yuan"] == 1_300_000_000  # 13 亿
 
@@ -98,18 +114,18 @@ def test_shenzhen_named_investors(demo_engine, fragment, tag):
 
 
 def test_shenzhen_team_activity(demo_engine, province):
-    a = activity_totals(demo_engine, province, shenzhen())
+    a = screen_activity(demo_engine, province, shenzhen())
     assert a == {"enterprise_visits": 30076, "association_visits": 8267, "inspections": 6056}
 
 
 def test_shenzhen_team_activity_is_all_in_shenzhen(demo_engine, province):
     """No resident-team visit in the window is outside Shenzhen, so no origin filter hides any."""
-    a = activity_totals(demo_engine, province, Filters(date_from=SZ_FROM, date_to=SZ_TO, channel="驻点招商"))
+    a = screen_activity(demo_engine, province, Filters(date_from=SZ_FROM, date_to=SZ_TO, channel="驻点招商"))
     assert a == {"enterprise_visits": 30076, "association_visits": 8267, "inspections": 6056}
 
 
 def test_cloud_signings_2020(demo_engine, province):
-    t = project_totals(demo_engine, province,
+    t = screen_totals(demo_engine, province,
                        Filters(date_from=date(2020, 1, 1), date_to=date(2020, 12, 31), channel="云招商"))
     assert t["projects"] == 109
     assert t["contract_yuan"] == 32_660_000_000  # 326.6 亿

@@ -105,7 +105,6 @@ def test_funds_by_cuts_months_exactly(engine, start, end):
             fund(1, RENHUAI, ZUNYI, date(2024, 3, 10), 256, 9), fund(1, RENHUAI, ZUNYI, date(2024, 3, 11), 512, 10),
         ])
         conn.execute(text("INSERT INTO dataset_info (key, value) VALUES ('data_cutoff', '2024-12-31')"))
-    queries._cutoffs.clear()
     filters = Filters(date_from=start, date_to=end)
     with engine.connect() as conn:
         rows = conn.execute(select(Funding.county_adcode, Funding.city_adcode, Funding.received_on,
@@ -123,7 +122,6 @@ def test_funds_by_cuts_months_exactly(engine, start, end):
             assert by_month == expected
     with engine.begin() as conn:
         conn.execute(text("DELETE FROM dataset_info"))
-    queries._cutoffs.clear()
 
 
 @pytest.mark.parametrize("start,end,first,last", [

@@ -10,7 +10,7 @@ import json
 
 from dash.development.base_component import Component
 
-from pages.overview_view import MOUNTED
+from components.routing import MOUNTED
 
 
 def _is_node(node) -> bool:
@@ -70,18 +70,18 @@ def response_page(*responses: dict) -> list:
 
 # ------------------------------------------------------------------ what the browser sends
 
-def router_payload(pathname: str, search: str = "", drawn: dict | None = None) -> dict:
+def router_payload(pathname: str, search: str = "", drawn: dict | str | None = None, page: str = "overview") -> dict:
     """The request Dash's page router sends when the URL changes (captured from Chromium).
 
-    `drawn` is the view the overview has on screen (None: another page, or a first load).
-    The router only learns that the overview is mounted; `redraw` gets the view.
+    `drawn` is the view `page` has on screen (None: another page, or a first load).
+    The router only learns that the page is mounted; its `redraw` gets the view.
     """
     return {
         "output": ".._pages_content.children..._pages_store.data..",
         "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
         "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
                    {"id": "_pages_location", "property": "search", "value": search}],
-        "state": [[{"id": MOUNTED, "property": "data", "value": True}] if drawn else []],
+        "state": [[{"id": {"role": MOUNTED, "page": page}, "property": "data", "value": page}] if drawn else []],
         "changedPropIds": ["_pages_location.pathname"],
         "parsedChangedPropsIds": ["_pages_location.pathname"],
     }

@@ -13,7 +13,7 @@ import time
 
 from sqlalchemy import Engine, func, select
 
-from .. import reference, schema
+from .. import reference, schema, version
 from ..db import get_engine
 from ..models import Project
 from .build import GENERATOR_VERSION, SEED, generate
@@ -22,7 +22,7 @@ from .writer import write
 __all__ = ["ensure_demo_database", "SEED", "GENERATOR_VERSION"]
 
 
-def ensure_demo_database(url: str | None = None, *, report: dict | None = None) -> Engine:
+def ensure_demo_database(url: str, *, report: dict | None = None) -> Engine:
     """The engine of a database holding the schema, the reference data and the demo data set.
 
     Idempotent: on a database whose project table has rows it only checks the schema. If `report`
@@ -30,12 +30,16 @@ def ensure_demo_database(url: str | None = None, *, report: dict | None = None) 
     """
     started = time.perf_counter()
     engine = get_engine(url)
-    schema.upgrade(engine)
     counts: dict[str, int] = {}
-    with engine.begin() as conn:
-        loaded_reference = reference.load_reference(conn)
-        if not conn.scalar(select(func.count()).select_from(Project)):
-            counts = write(conn, generate(conn))
+    # One builder at a time: two cockpits started on one new file must not both generate.
+    with schema.schema_lock(engine):
+        schema.upgrade(engine)
+        with engine.begin() as conn:
+            loaded_reference = reference.load_reference(conn)
+            if not conn.scalar(select(func.count()).select_from(Project)):
+                counts = write(conn, generate(conn))
+            if loaded_reference or counts:
+                version.bump(conn)  # in the writing transaction: new data, new version
     if counts:
         # Fresh statistics: SQLite picks the region covering indexes (even skip-scanning them for
         # the province) only once ANALYZE has seen the data (scripts/bench.py --explain).

@@ -15,11 +15,15 @@ from .writer import drop_everything
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m data_access.demo", description=__doc__)
-    parser.add_argument("--url", help="database URL (default: COCKPIT_DATABASE_URL or instance/cockpit.db)")
+    parser.add_argument("--url", help="database URL (default: the cockpit's, from COCKPIT_DATABASE_URL)")
     parser.add_argument("--reset", action="store_true", help="drop all tables first, then rebuild everything")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
+    if not args.url:
+        from settings import Settings  # the entry point reads the settings, as app.py does
+
+        args.url = Settings.from_env().database_url
     engine = get_engine(args.url)
     where = engine.url.render_as_string(hide_password=True)
     if args.reset:

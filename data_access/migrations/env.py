@@ -1,10 +1,9 @@
-"""Alembic environment: the URL comes from the caller's config or COCKPIT_DATABASE_URL."""
+"""Alembic environment: the URL comes from the caller's config (`flask --app app db upgrade`)."""
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import create_engine
 
-from data_access.config import database_url
 from data_access.models import Base
 
 config = context.config
@@ -16,7 +15,9 @@ def run_migrations() -> None:
     if connection is not None:
         _run(connection)
         return
-    url = config.get_main_option("sqlalchemy.url") or database_url()
+    url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise SystemExit("No database URL: run `flask --app app db upgrade` (it reads COCKPIT_DATABASE_URL).")
     engine = create_engine(url)
     with engine.begin() as conn:
         _run(conn)

@@ -1,7 +1,6 @@
 """The home page in a real browser: the province map of the 9 cities, offline, with true figures."""
 from __future__ import annotations
 
-import os
 from datetime import date
 
 import pytest
@@ -9,9 +8,9 @@ from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
 
-def _independent_figures(cutoff: date) -> dict:
+def _independent_figures(url: str, cutoff: date) -> dict:
     """The home page's figures for the cut-off year, by plain SQL rather than data_access."""
-    engine = create_engine(os.environ["COCKPIT_DATABASE_URL"])
+    engine = create_engine(url)
     start = date(cutoff.year, 1, 1)
     with engine.connect() as conn:
         projects, contract = conn.execute(
@@ -33,11 +32,11 @@ def _independent_figures(cutoff: date) -> dict:
 
 
 @pytest.mark.parametrize("cockpit_page", [(1920, 1080), (3840, 2160)], indirect=True)
-def test_home_map_of_nine_cities(cockpit_page, screenshot_dir):
+def test_home_map_of_nine_cities(cockpit_page, screenshot_dir, demo_sqlite_url):
     page = cockpit_page.goto("/")
     expect(page.locator("#ov-map path.choroplethlocation")).to_have_count(9)
     cutoff = date.fromisoformat(page.locator("#data-cutoff").inner_text())
-    figures = _independent_figures(cutoff)
+    figures = _independent_figures(demo_sqlite_url, cutoff)
 
     assert page.locator("#kpi-projects .kpi-value").inner_text() == f"{figures['projects']:,}"
     assert page.locator("#kpi-contract .kpi-value").inner_text() == f"{figures['contract'] / 1e8:,.2f}"

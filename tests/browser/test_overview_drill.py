@@ -138,7 +138,7 @@ def test_redrawn_in_place_equals_a_fresh_load(cockpit_page, page_factory):
     page = cockpit_page.goto("/?from=2024-01-01&to=2024-12-31")
     polygons(page, 9)
     page.locator("#ov-map-metric label", has_text="开工率").click()
-    page.locator("#ov-funnel-measure label", has_text="按合同额").click()
+    page.locator("#ov-funnel-measure label", has_text="按合同投资额").click()
     page.evaluate("() => { window.__sameDocument = true; }")  # gone if the page reloads
 
     click_region(page, "520300")
@@ -167,7 +167,7 @@ def test_redrawn_in_place_equals_a_fresh_load(cockpit_page, page_factory):
     fresh = page_factory().goto("/region/520382?from=2024-01-01&to=2024-12-31")
     fresh.wait_for_selector(MAP)
     fresh.locator("#ov-map-metric label", has_text="开工率").click()
-    fresh.locator("#ov-funnel-measure label", has_text="按合同额").click()
+    fresh.locator("#ov-funnel-measure label", has_text="按合同投资额").click()
     fresh.wait_for_function("""() => {
         const data = (id) => document.querySelector('#' + id + ' .js-plotly-plot').data[0];
         return data('ov-map').colorbar.title.text.includes('开工率') && data('ov-funnel').text[0].includes('亿元'); }""")

@@ -1,0 +1,86 @@
+"""Who may see what: the only place a region scope is handed out.
+
+A page, a callback, an option list or a download asks for a grant on behalf of the actor of
+the request, then asks the grant for the scope of the region it was asked for. The actor comes
+from the server side only (today: the anonymous viewer of the whole province; the login issue
+reads it from the session here), never from what the browser sends. Everything fails closed:
+an actor without a region, a region outside the grant, or a region table that cannot be read
+gives a refusal, never unfiltered data.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from data_access.scope import RegionIndex, RegionScope, UnknownRegion
+from data_access.vocab import PROVINCE_ADCODE
+
+ROLES = ("viewer", "analyst", "data_manager", "admin")
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    role: str
+    region: int | None  # the province, a city or a county; None sees nothing
+
+
+ANONYMOUS_VIEWER = Actor(name="anonymous", role="viewer", region=PROVINCE_ADCODE)
+
+
+class Denied(PermissionError):
+    """The actor may not see what was asked for; the message is for the page."""
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What one actor may see: its region (the root of every drill) and everything below it."""
+
+    actor: Actor
+    root: RegionScope
+    visible: frozenset[int]
+    index: RegionIndex = field(repr=False, compare=False)
+
+    def scope(self, requested: int | str | None = None) -> RegionScope:
+        """The scope of a requested region (None: the actor's own region).
+
+        UnknownRegion for an adcode that names no region, Denied for one outside the grant.
+        """
+        if requested in (None, ""):
+            return self.root
+        scope = self.index.get(requested)
+        if scope.adcode not in self.visible:
+            raise Denied(f"无权查看该地区（{scope.name}）")
+        return scope
+
+    def allows(self, adcode: int) -> bool:
+        return int(adcode) in self.visible
+
+    def trail(self, scope: RegionScope) -> list[RegionScope]:
+        """The breadcrumb: from the actor's own region down to the scope."""
+        chain = self.index.lineage(scope)
+        return [s for s in chain if s.adcode in self.visible]
+
+    def only_visible(self, frame: pd.DataFrame, column: str = "adcode") -> pd.DataFrame:
+        """The rows of regions the actor may see (a county user's map shows no neighbours)."""
+        return frame[frame[column].astype(int).isin(self.visible)].reset_index(drop=True)
+
+    def regions(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Option lists: the regions of `frame` (queries.regions) inside the grant."""
+        return self.only_visible(frame)
+
+
+def actor_of_request() -> Actor:
+    """The actor of the current request, from the server side only."""
+    return ANONYMOUS_VIEWER
+
+
+def grant_for(actor: Actor, index: RegionIndex) -> Grant:
+    if actor.region is None:
+        raise Denied("该账号未分配地区，无权查看任何数据")
+    try:
+        root = index.get(actor.region)
+    except UnknownRegion:
+        raise Denied("该账号的地区不存在，无权查看任何数据") from None
+    return Grant(actor=actor, root=root, visible=index.within(root.adcode), index=index)

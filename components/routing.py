@@ -1,0 +1,54 @@
+"""How pages meet Dash's page router: the URL a layout was asked for, and redrawing in place.
+
+A page on screen holds a store of the MOUNTED pattern; app.py hands the router those stores
+(`routing_callback_inputs`), so a page's layout can tell that it is already on screen and
+answer "no change": its own Location then fires its redraw callback, which sends new values to
+the components in place (graphs re-plot, nothing is torn down). A first load, a copied link or
+another page's link renders the layout in full.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import dash
+from dash import dcc
+
+MOUNTED = "mounted-page"
+
+
+def mounted_store(page: str) -> dcc.Store:
+    return dcc.Store(id={"role": MOUNTED, "page": page}, data=page)
+
+
+def is_mounted(drawn_view, page: str) -> bool:
+    """Whether the router found this page on screen (`drawn_view`: the MOUNTED stores' data)."""
+    return isinstance(drawn_view, list) and page in drawn_view
+
+
+def router_url(fallback_path: str, query: dict) -> tuple[str, str]:
+    """(pathname, search) of the URL the router was asked to render.
+
+    Read from the router's request, because its keyword arguments merge the path's variables
+    with the query's keys (a query key could pose as a path variable). Outside a router request
+    (a layout called directly) they are rebuilt from the page's path and its query arguments.
+    """
+    try:
+        inputs = dash.ctx.inputs
+    except Exception:  # noqa: BLE001 - no callback context
+        inputs = {}
+    # The router's only inputs are its Location's pathname and search.
+    values = {key.rsplit(".", 1)[-1]: value for key, value in inputs.items()}
+    if isinstance(values.get("pathname"), str):
+        search = values.get("search")
+        return values["pathname"], search if isinstance(search, str) else ""
+    flat = {k: v[0] if isinstance(v, list) else v for k, v in query.items()}
+    return fallback_path, ("?" + urlencode(flat)) if flat else ""
+
+
+def screen_scale() -> float:
+    """Text scale for the viewer's screen, reported by assets/viewport.js in a cookie."""
+    import flask
+
+    from .theme import screen_scale as scale_of
+
+    return scale_of(flask.request.cookies.get("cockpit_vw")) if flask.has_request_context() else 1.0

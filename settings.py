@@ -1,0 +1,80 @@
+"""The cockpit's settings: read from the environment once, at start-up, and passed down.
+
+Nothing else in the code reads the environment. Every variable is listed in the README's
+Configuration table; `tests/test_settings.py` fails when the two disagree.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE_DIR = ROOT / "instance"
+DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE_DIR / 'cockpit.db'}"
+
+
+class SettingsError(ValueError):
+    """A variable holds a value the cockpit cannot use; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    host: str = "127.0.0.1"
+    port: int = 8050
+    cache_redis_url: str | None = None
+    cache_seconds: int = 300
+    plotly_bundle: bool = True
+    prewarm: bool = True
+    # Upgrade a database whose schema is behind at start-up (python app.py does; a WSGI
+    # deployment runs `flask --app app db upgrade` as a deploy step instead).
+    auto_upgrade: bool = False
+    # Largest request body accepted; a callback's request is a few kB.
+    max_request_bytes: int = 1024 * 1024
+    # How long a worker trusts the data version it read before asking the database again.
+    version_seconds: float = 2.0
+
+    # (variable, field, parser) of every setting; the README's table lists the same variables.
+    @classmethod
+    def variables(cls) -> dict[str, str]:
+        return {f"COCKPIT_{f.name.upper()}": f.name for f in fields(cls)}
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
+        environ = os.environ if environ is None else environ
+        values = {}
+        for variable, name in cls.variables().items():
+            raw = environ.get(variable, "").strip()
+            if raw:
+                values[name] = _parse(variable, raw, cls.__dataclass_fields__[name].type)
+        return replace(cls(**values), **overrides)
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The database file of a SQLite URL, None for a server database or an in-memory one."""
+        prefix = "sqlite:///"
+        if not self.database_url.startswith(prefix):
+            return None
+        path = self.database_url[len(prefix):].split("?", 1)[0]
+        return Path(path) if path and path != ":memory:" else None
+
+
+def _parse(variable: str, raw: str, kind: str):
+    try:
+        if kind == "bool":
+            if raw.lower() not in ("0", "1", "true", "false", "yes", "no", "on", "off"):
+                raise ValueError(raw)
+            return raw.lower() in ("1", "true", "yes", "on")
+        if kind == "int":
+            value = int(raw)
+        elif kind == "float":
+            value = float(raw)
+        else:
+            return raw
+    except ValueError:
+        raise SettingsError(f"{variable}={raw!r} is not a valid {kind}") from None
+    if value < 0:
+        raise SettingsError(f"{variable}={raw!r} must not be negative")
+    return value

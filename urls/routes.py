@@ -1,0 +1,112 @@
+"""Every cockpit URL: its path, its query keys in the order links write them, built and parsed here.
+
+A view's state is its URL, so two links to one view must be the same string: keys go in a fixed
+order, empty values are left out, and a repeated key has one rule (its first value, with a
+notice). Nothing else in the code writes a path or a query string; the browser never builds one
+either: the server puts every link it offers in the page (hrefs, and lookup tables that
+clientside callbacks read), so there is no second copy of these rules in JavaScript.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, quote, unquote, urlencode
+
+FILTER_KEYS = ("from", "to", "channel", "origin", "industry")
+WALL_KEY = "wall"
+
+# route → (path template, query keys in order). A template's <name> is one path segment.
+ROUTES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "overview": ("/", (*FILTER_KEYS, WALL_KEY)),
+    "region": ("/region/<adcode>", (*FILTER_KEYS, WALL_KEY)),
+    "chains": ("/chains", ("region", "industry", "link", "measure", "from", "to", "channel", "origin", WALL_KEY)),
+    "project": ("/project/<code>", (WALL_KEY,)),
+    "warnings": ("/warnings", ("region", *FILTER_KEYS, WALL_KEY)),
+    "rankings": ("/rankings", ("region", "year", WALL_KEY)),
+    "wall": ("/wall", ()),
+    "playlist": ("/wall/<playlist>", ()),
+}
+MAX_QUERY_VALUE = 200  # longer values are dropped with a notice: no filter value is this long
+
+
+def _pattern(template: str) -> re.Pattern:
+    parts = re.split(r"(<\w+>)", template)
+    body = "".join(f"(?P<{p[1:-1]}>[^/]+)" if p.startswith("<") else re.escape(p) for p in parts)
+    return re.compile(body)
+
+
+_PATTERNS = {name: _pattern(template) for name, (template, _) in ROUTES.items()}
+
+
+@dataclass(frozen=True)
+class Location:
+    """A parsed URL: its route (None: no cockpit page), path arguments, query and notices."""
+    route: str | None
+    args: dict = field(default_factory=dict)
+    query: dict = field(default_factory=dict)
+    problems: tuple[str, ...] = ()
+
+
+class Urls:
+    """Builds and parses URLs under the app's path prefix ('/' unless behind a sub-path proxy)."""
+
+    def __init__(self, prefix: str = "/") -> None:
+        self.prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
+
+    def build(self, route: str, query: dict | None = None, **args) -> str:
+        template, keys = ROUTES[route]
+        path = template
+        for name, value in args.items():
+            path = path.replace(f"<{name}>", quote(str(value), safe=""))
+        if "<" in path:
+            raise ValueError(f"{route}: missing path arguments in {path}")
+        return self.prefix + path.lstrip("/") + search(route, query or {})
+
+    def parse(self, pathname: str | None, search_text: str | None = "") -> Location:
+        path = pathname or "/"
+        if path.startswith(self.prefix):
+            path = "/" + path[len(self.prefix):]
+        elif path + "/" == self.prefix:
+            path = "/"
+        path = path.rstrip("/") or "/"
+        for name, pattern in _PATTERNS.items():
+            match = pattern.fullmatch(path)
+            if match:
+                query, problems = query_of(search_text)
+                return Location(name, {k: unquote(v) for k, v in match.groupdict().items()}, query, problems)
+        return Location(None)
+
+    def overview(self, adcode: int | None, query: dict | None = None) -> str:
+        """The overview of a region (the province's is '/')."""
+        from data_access.vocab import PROVINCE_ADCODE
+
+        if adcode is None or int(adcode) == PROVINCE_ADCODE:
+            return self.build("overview", query)
+        return self.build("region", query, adcode=int(adcode))
+
+
+def search(route: str, query: dict) -> str:
+    """The query string of a route ('' when empty): its keys in order, empty values left out."""
+    keys = ROUTES[route][1]
+    unknown = set(query) - set(keys)
+    if unknown:
+        raise ValueError(f"{route} takes no {sorted(unknown)}")
+    kept = [(k, str(query[k])) for k in keys if query.get(k) not in (None, "")]
+    return "?" + urlencode(kept) if kept else ""
+
+
+def query_of(search_text: str | None) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The query string as {key: value}: a repeated key keeps its first value, with a notice."""
+    text = (search_text or "").lstrip("?")
+    out: dict[str, str] = {}
+    problems: list[str] = []
+    for key, value in parse_qsl(text, keep_blank_values=True):
+        if key in out:
+            if f"参数“{key[:20]}”重复，已取第一个值" not in problems:
+                problems.append(f"参数“{key[:20]}”重复，已取第一个值")
+            continue
+        if len(value) > MAX_QUERY_VALUE:
+            problems.append(f"参数“{key[:20]}”过长，已忽略")
+            value = ""
+        out[key] = value
+    return out, tuple(problems)

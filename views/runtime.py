@@ -1,0 +1,91 @@
+"""The cockpit's runtime: settings, the one engine, the view cache and the data version.
+
+Made once by the app factory and kept on the Flask app (`extensions["cockpit"]`); a page or a
+callback reaches it through `current()`, so nothing is read from the environment per request
+and two apps in one process (the tests' SQLite and PostgreSQL) never share a database.
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+import flask
+from flask_caching import Cache
+from sqlalchemy import Engine
+
+import access
+from data_access import version
+from data_access.scope import RegionIndex, load_regions
+from settings import Settings
+from urls import Urls
+
+T = TypeVar("T")
+EXTENSION = "cockpit"
+
+
+class Runtime:
+    def __init__(self, settings: Settings, engine: Engine, cache: Cache) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.cache = cache
+        self.urls = Urls()
+        self._version: tuple[float, str] | None = None
+        self._memo: dict[str, tuple[str, object]] = {}
+
+    # ------------------------------------------------------------------ the data version
+
+    def data_version(self) -> str:
+        """The data version, asked of the database at most every `version_seconds`."""
+        now = time.monotonic()
+        known = self._version
+        if known and now - known[0] < self.settings.version_seconds:
+            return known[1]
+        with self.engine.connect() as conn:
+            value = version.read(conn)
+        self._version = (now, value)
+        return value
+
+    def forget_version(self) -> None:
+        """After this process wrote data: the next request reads the new version at once."""
+        self._version = None
+
+    # ------------------------------------------------------------------ cached reads
+
+    def cached(self, kind: str, parts: tuple, compute: Callable[[], T]) -> T:
+        """A view part from the cache, or computed and kept: keyed by kind, data version and parts
+        (a scope, filters…), so new data or another region never gets an old or foreign answer."""
+        digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+        key = f"{kind}/{self.data_version()}/{digest}"
+        hit = self.cache.get(key)
+        if hit is not None:
+            return hit
+        value = compute()
+        self.cache.set(key, value)
+        return value
+
+    def memo(self, kind: str, compute: Callable[[], T]) -> T:
+        """A small value every request needs (the regions, the filter choices), kept in this
+        process for the current data version: no cache round trip, no unpickling per request."""
+        current = self.data_version()
+        known = self._memo.get(kind)
+        if known and known[0] == current:
+            return known[1]
+        value = compute()
+        self._memo[kind] = (current, value)
+        return value
+
+    def regions(self) -> RegionIndex:
+        """Every region, read once per data version (a drill needs no query to find its region)."""
+        return self.memo("regions", lambda: load_regions(self.engine))
+
+    # ------------------------------------------------------------------ who is looking
+
+    def grant(self) -> access.Grant:
+        """What the actor of the current request may see (access.py decides)."""
+        return access.grant_for(access.actor_of_request(), self.regions())
+
+
+def current() -> Runtime:
+    return flask.current_app.extensions[EXTENSION]
