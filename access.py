@@ -51,7 +51,7 @@ class Grant:
             return self.root
         scope = self.index.get(requested)
         if scope.adcode not in self.visible:
-            raise Denied(f"无权查看该地区（{scope.name}）")
+            raise Denied(f"{scope.name}不在本账号的查看范围（{self.root.name}）内")
         return scope
 
     def allows(self, adcode: int) -> bool:

@@ -14,6 +14,8 @@ from decimal import Decimal
 
 from dash import html
 
+from data_access.glossary import HEADLINES
+
 from . import maps, theme
 from .charts import industry_bar, source_bar, trend_figure
 from .funnel import MEASURES, funnel_figure
@@ -124,20 +126,22 @@ def kpis(data) -> list:
     def delta_rate(num, den):
         return change_points(rate(num, den, t), rate(num, den, prev)) if prev else None
 
+    def card(key, value, **kw):
+        label, unit = HEADLINES[key]
+        return kpi_card(label, value, "" if unit == "%" else unit, card_id=f"kpi-{key.replace('_', '-')}", **kw)
+
     return [
-        kpi_card("签约项目数", fmt_int(t.projects), "个", delta=delta("projects"), card_id="kpi-projects"),
-        kpi_card("合同投资额", fmt_yi(t.contract_yuan), "亿元", delta=delta("contract_yuan"), card_id="kpi-contract"),
-        kpi_card("到位资金", fmt_yi(t.funds_in_period_yuan), "亿元", delta=delta("funds_in_period_yuan"),
-                 card_id="kpi-funds"),
-        kpi_card("资金到位率", fmt_pct(t.funds_to_date_yuan, t.contract_yuan),
-                 delta=delta_rate("funds_to_date_yuan", "contract_yuan"), card_id="kpi-funds-rate"),
-        kpi_card("开工率", fmt_pct(t.started, t.projects), delta=delta_rate("started", "projects"),
-                 note="已开工(含投产)/签约", card_id="kpi-start-rate"),
-        kpi_card("投产率", fmt_pct(t.producing, t.projects), delta=delta_rate("producing", "projects"),
-                 note="已投产/签约", card_id="kpi-production-rate"),
-        kpi_card("入园率", fmt_pct(t.in_park, t.projects), delta=delta_rate("in_park", "projects"),
-                 card_id="kpi-park-rate"),
-        kpi_card("优强企业项目", fmt_int(t.quality), "个", delta=delta("quality"), card_id="kpi-quality"),
+        card("projects", fmt_int(t.projects), delta=delta("projects")),
+        card("contract", fmt_yi(t.contract_yuan), delta=delta("contract_yuan")),
+        card("funds", fmt_yi(t.funds_in_period_yuan), delta=delta("funds_in_period_yuan")),
+        card("funds_rate", fmt_pct(t.funds_to_date_yuan, t.contract_yuan),
+             delta=delta_rate("funds_to_date_yuan", "contract_yuan")),
+        card("start_rate", fmt_pct(t.started, t.projects), delta=delta_rate("started", "projects"),
+             note="已开工(含投产)/签约"),
+        card("production_rate", fmt_pct(t.producing, t.projects), delta=delta_rate("producing", "projects"),
+             note="已投产/签约"),
+        card("park_rate", fmt_pct(t.in_park, t.projects), delta=delta_rate("in_park", "projects")),
+        card("quality", fmt_int(t.quality), delta=delta("quality")),
         _target_card(data),
     ]
 

@@ -1,8 +1,8 @@
 """The cockpit's words: one label and unit for each measure and figure, used by every screen
 and export (domain.md §5 gives the definitions; the queries implement them).
 
-A measure is what a chart can count by: projects or contract value. A figure is a headline
-number of the overview. Labels are the platform's own terms, the same everywhere: 合同投资额,
+A measure is what a chart can count by: projects or contract value. A headline is a number of
+the overview's KPI strip. Labels are the platform's own terms, the same everywhere: 合同投资额,
 never 合同额 or 投资额.
 """
 from __future__ import annotations
@@ -24,8 +24,8 @@ MEASURES = {
     "projects": Measure("projects", "项目数", "个", "projects", "target_projects"),
 }
 
-# Headline figures: key → (label, unit)
-FIGURES = {
+# The overview's headline numbers: key → (label, unit)
+HEADLINES = {
     "projects": ("签约项目数", "个"),
     "contract": ("合同投资额", "亿元"),
     "funds": ("到位资金", "亿元"),

@@ -64,12 +64,16 @@ def test_atlas_to_candidates(cockpit_page, screenshot_dir):
     atlas = page.evaluate(CELLS_JS, "ch-atlas")
     assert len({c["key"].split(":")[0] for c in atlas}) == 10, "all ten key industries in the atlas"
     page.screenshot(path=screenshot_dir / "chains-1920.png")
+    # The page is redrawn in place, like the overview: its root element and the atlas's plot
+    # survive every click (the router does not render the page again).
+    page.evaluate("() => { document.getElementById('chains').dataset.mark = 'kept'; }")
 
     # Click an industry: a link cell of 现代化工 in the atlas.
     chem = next(c for c in atlas if c["key"].startswith("CHEM:"))
     click_cell(page, "ch-atlas", chem["col"], chem["row"])
     page.wait_for_url(re.compile(r"industry=CHEM"))
     wait_for_dash(page)
+    first_click = page.evaluate("() => location.search")
     expect(page.locator("#ch-diagram").locator("xpath=..").locator(".panel-title")).to_contain_text("现代化工")
     # plotly redraws after Dash settles: wait until the diagram holds the new chain
     page.wait_for_function(DRAWN_JS, arg=["ch-diagram", "CHEM:"])
@@ -91,6 +95,16 @@ def test_atlas_to_candidates(cockpit_page, screenshot_dir):
     assert candidates.count() > 0
     expect(page.locator("#ch-candidates .ag-header")).to_contain_text("拜访")
     page.screenshot(path=screenshot_dir / "chains-chem-weakest-1920.png")
+    assert page.evaluate("() => document.getElementById('chains').dataset.mark") == "kept"
+    assert page.evaluate("() => performance.getEntriesByType('navigation').length") == 1
+
+    # Back steps through the clicks, still in place: the link of the first click again.
+    page.go_back()
+    page.wait_for_function("(search) => location.search === search", arg=first_click)
+    wait_for_dash(page)
+    page.wait_for_function(DRAWN_JS, arg=["ch-diagram", "CHEM:"])
+    expect(page.locator("#ch-fill .panel-title")).not_to_have_text(f"补链：{name}")
+    assert page.evaluate("() => document.getElementById('chains').dataset.mark") == "kept"
 
 
 def test_chart_download_is_named(cockpit_page):
