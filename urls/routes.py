@@ -23,6 +23,11 @@ ROUTES: dict[str, tuple[str, tuple[str, ...]]] = {
     "project": ("/project/<code>", (WALL_KEY,)),
     "warnings": ("/warnings", ("region", *FILTER_KEYS, WALL_KEY)),
     "rankings": ("/rankings", ("region", "year", WALL_KEY)),
+    "definitions": ("/definitions", ()),
+    "login": ("/login", ("next",)),
+    "admin_users": ("/admin/users", ()),
+    "admin_tokens": ("/admin/tokens", ()),
+    "admin_audit": ("/admin/audit", ("user", "action", "from", "to")),
     "wall": ("/wall", ()),
     "playlist": ("/wall/<playlist>", ()),
 }
