@@ -2,10 +2,17 @@
 
 A page, a callback, an option list or a download asks for a grant on behalf of the actor of
 the request, then asks the grant for the scope of the region it was asked for. The actor comes
-from the server side only (today: the anonymous viewer of the whole province; the login issue
-reads it from the session here), never from what the browser sends. Everything fails closed:
-an actor without a region, a region outside the grant, or a region table that cannot be read
-gives a refusal, never unfiltered data.
+from the server side only: the session (or display token) that auth/ resolved for this request,
+never from what the browser sends. Everything fails closed: no actor, an actor without a
+region, a region outside the grant, or a region table that cannot be read gives a refusal,
+never unfiltered data.
+
+Roles (a user has one role and one region):
+    viewer        领导/查看: figures and maps of their region and everything below it
+    analyst       业务人员: viewer, plus project lists, project files and exports
+    data_manager  数据管理员: analyst, plus imports for their region
+    admin         系统管理员: data_manager, plus users, display tokens, playlists, the audit log
+A display token acts as a viewer of its region.
 """
 from __future__ import annotations
 
@@ -17,6 +24,14 @@ from data_access.scope import RegionIndex, RegionScope, UnknownRegion
 from data_access.vocab import PROVINCE_ADCODE
 
 ROLES = ("viewer", "analyst", "data_manager", "admin")
+ROLE_NAMES = {"viewer": "领导/查看", "analyst": "业务人员", "data_manager": "数据管理员", "admin": "系统管理员"}
+# What each role may do beyond seeing figures; each role has all of the one before it.
+PERMISSIONS = {
+    "viewer": frozenset({"figures"}),
+    "analyst": frozenset({"figures", "lists", "export"}),
+    "data_manager": frozenset({"figures", "lists", "export", "import"}),
+    "admin": frozenset({"figures", "lists", "export", "import", "admin"}),
+}
 
 
 @dataclass(frozen=True)
@@ -24,9 +39,21 @@ class Actor:
     name: str
     role: str
     region: int | None  # the province, a city or a county; None sees nothing
+    kind: str = "user"  # user | display (a screen opened with a display token)
+    user_id: int | None = None
+    token_id: int | None = None
+    playlist: str | None = None
+
+    def may(self, action: str) -> bool:
+        return action in PERMISSIONS.get(self.role, frozenset())
 
 
+# The viewer of the whole province that a test or a script acts as (never a request's default).
 ANONYMOUS_VIEWER = Actor(name="anonymous", role="viewer", region=PROVINCE_ADCODE)
+
+
+# Called with (actor, requested adcode) on every refusal of a region: auth/ records it.
+DENIAL_HOOKS: list = []
 
 
 class Denied(PermissionError):
@@ -51,6 +78,8 @@ class Grant:
             return self.root
         scope = self.index.get(requested)
         if scope.adcode not in self.visible:
+            for hook in DENIAL_HOOKS:
+                hook(self.actor, scope.adcode)
             raise Denied(f"{scope.name}不在本账号的查看范围（{self.root.name}）内")
         return scope
 
@@ -72,8 +101,18 @@ class Grant:
 
 
 def actor_of_request() -> Actor:
-    """The actor of the current request, from the server side only."""
-    return ANONYMOUS_VIEWER
+    """The actor auth/ resolved for the current request from its session; Denied without one."""
+    import flask
+
+    actor = flask.g.get("actor") if flask.has_request_context() else None
+    if actor is None:
+        raise Denied("请先登录")
+    return actor
+
+
+def require(actor: Actor, action: str) -> None:
+    if not actor.may(action):
+        raise Denied(f"{ROLE_NAMES.get(actor.role, actor.role)}无权进行此操作")
 
 
 def grant_for(actor: Actor, index: RegionIndex) -> Grant:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 import dash
+import flask
 import flask_bootstrap
 from dash import ALL, Dash, State
 from flask import Flask, abort, jsonify, request, send_from_directory
@@ -25,10 +26,15 @@ from flask.cli import with_appcontext
 from flask_caching import Cache
 from werkzeug.exceptions import HTTPException
 
+import access
+from auth import init_auth
+from auth import cli as auth_cli
+from auth.routes import logout_token
+from auth.secret import secret_for
 from components.panels import message
 from components.plotly_bundle import installed_bundle
 from components.routing import MOUNTED
-from components.shell import APP_ERROR, header, shell
+from components.shell import APP_ERROR, UserBadge, header, shell
 from data_access import schema
 from data_access.db import get_engine, is_read_only
 from settings import INSTANCE_DIR, Settings
@@ -64,8 +70,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
     runtime = _runtime(settings)
     schema.prepare(runtime.engine, upgrade_behind=settings.auto_upgrade and not is_read_only(runtime.engine))
+    runtime.secret = secret_for(settings.secret_key, runtime.engine)
     server = runtime_server(runtime)
     dash_app = _dash_app(server, settings)
+    init_auth(server, settings, runtime.secret)
     _routes(server, dash_app, settings)
     _warm_up(server)
     if settings.prewarm:
@@ -80,6 +88,7 @@ def runtime_server(runtime: Runtime) -> Flask:
     runtime.cache.init_app(server, config=_cache_config(runtime.settings))
     server.extensions[EXTENSION] = runtime
     server.cli.add_command(db_cli)
+    auth_cli.register(server)
     return server
 
 
@@ -156,8 +165,22 @@ def page_template(prefix: str, bundle: Path | None) -> tuple[str, list[str]]:
 def _layout():
     rt = current()
     catalog = read_catalog(rt)
-    hrefs = {"overview": rt.urls.build("overview"), "chains": rt.urls.build("chains")}
-    return shell(header(catalog.cutoff, catalog.source, hrefs), dash.page_container, data_version=rt.data_version())
+    hrefs = {"overview": rt.urls.build("overview"), "chains": rt.urls.build("chains"), "logout": rt.urls.build("logout")}
+    try:
+        actor = access.actor_of_request()
+    except access.Denied:
+        # Only Dash's own set-up asks for the layout without an actor (auth/guard.py refuses
+        # every request that has none): the frame without the user's part.
+        actor = None
+    user = None
+    if actor is not None:
+        if actor.may("admin"):
+            hrefs["admin"] = rt.urls.build("admin_users")
+        session_hash = flask.g.get("session_hash")
+        user = UserBadge(name=actor.name, role=access.ROLE_NAMES.get(actor.role, actor.role),
+                         logout_token=logout_token(session_hash) if session_hash else None)
+    return shell(header(catalog.cutoff, catalog.source, hrefs, user), dash.page_container,
+                 data_version=rt.data_version())
 
 
 def _callback_failed(exc: Exception):

@@ -35,6 +35,19 @@ class Settings:
     max_request_bytes: int = 1024 * 1024
     # How long a worker trusts the data version it read before asking the database again.
     version_seconds: float = 2.0
+    # Signs the sign-in form's CSRF token; production (real data) refuses to start without one
+    # of at least 32 characters. The demo database keeps a random one of its own.
+    secret_key: str = ""
+    # A session ends after this long without a request, and this long after sign-in whatever.
+    session_idle_minutes: int = 30
+    session_max_hours: int = 12
+    # Failed sign-ins of one user name within a minute before further attempts are refused.
+    login_failures: int = 5
+    # Single sign-on: trust the user name in this header set by the reverse proxy (the unified
+    # identity gateway); empty: off. The proxy must drop the header from clients' requests.
+    sso_header: str = ""
+    # Send cookies with Secure (the cockpit is served over TLS by its proxy).
+    secure_cookies: bool = False
 
     # (variable, field, parser) of every setting; the README's table lists the same variables.
     @classmethod
@@ -67,6 +80,8 @@ def _parse(variable: str, raw: str, kind: str):
             if raw.lower() not in ("0", "1", "true", "false", "yes", "no", "on", "off"):
                 raise ValueError(raw)
             return raw.lower() in ("1", "true", "yes", "on")
+        if kind == "str":
+            return raw
         if kind == "int":
             value = int(raw)
         elif kind == "float":

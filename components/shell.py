@@ -1,6 +1,7 @@
 """The frame around every page: title, navigation, the data cut-off and the app's own notices."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from dash import dcc, html
@@ -12,7 +13,32 @@ NAV_LOCATION = "nav"
 APP_ERROR = "app-error"
 
 
-def header(cutoff: date | None, source: str, hrefs: dict[str, str]) -> html.Header:
+@dataclass(frozen=True)
+class UserBadge:
+    name: str
+    role: str                 # the role's Chinese name
+    logout_token: str | None  # None for a display token's screen: nothing to sign out of
+
+
+def _user(user: UserBadge | None, hrefs: dict[str, str]):
+    if user is None:
+        return None
+    parts = [html.Span([html.I(className="bi bi-person-circle me-1"), user.name], className="user-name"),
+             html.Span(user.role, className="muted user-role")]
+    if "admin" in hrefs:
+        parts.append(dcc.Link([html.I(className="bi bi-gear me-1"), "系统管理"], href=hrefs["admin"],
+                              className="nav-link", id="admin-link"))
+    if user.logout_token:
+        # A plain form: signing out is a POST with a token bound to the session (auth/routes.py).
+        parts.append(html.Form(
+            [dcc.Input(type="hidden", name="csrf_token", value=user.logout_token, id="logout-token"),
+             html.Button([html.I(className="bi bi-box-arrow-right me-1"), "退出"], type="submit",
+                         className="btn btn-link nav-link", id="logout-button")],
+            method="POST", action=hrefs["logout"], className="logout-form"))
+    return html.Div(parts, className="user-badge", id="user-badge")
+
+
+def header(cutoff: date | None, source: str, hrefs: dict[str, str], user: UserBadge | None = None) -> html.Header:
     return html.Header(
         [
             html.Div([html.I(className="bi bi-speedometer2 me-2"), "贵州省招商引资驾驶舱"], className="brand"),
@@ -29,6 +55,7 @@ def header(cutoff: date | None, source: str, hrefs: dict[str, str]) -> html.Head
                 ],
                 className="cutoff",
             ),
+            _user(user, hrefs),
         ],
         className="cockpit-header",
     )

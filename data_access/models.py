@@ -6,13 +6,14 @@ covering index instead of joining the region table.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
     Date,
+    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -360,4 +361,93 @@ class Lead(Base):
         CheckConstraint("stage_on >= listed_on", name="stage_after_listing"),
         Index("ix_lead_link", "chain_link_id", "city_adcode", "county_adcode", "stage"),
         Index("ix_lead_enterprise", "enterprise_id"),
+    )
+
+
+# ------------------------------------------------------------------ accounts (access.py, auth/)
+
+class User(Base):
+    """A person who signs in: one role and one region (the province, a city or a county).
+
+    A user without a region sees nothing. password_hash is an argon2 hash, NULL where the user
+    signs in only through single sign-on (or is a demo account of the demo database).
+    """
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    region_adcode: Mapped[int | None] = mapped_column(ForeignKey("region.adcode"))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        CheckConstraint("role IN ('viewer', 'analyst', 'data_manager', 'admin')", name="role"),
+    )
+
+
+class DisplayToken(Base):
+    """A read-only pass for a wall or a meeting-room screen, bound to a region (and a playlist).
+
+    Only the token's SHA-256 is kept; the token itself is shown once, when it is made.
+    """
+
+    __tablename__ = "display_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    region_adcode: Mapped[int] = mapped_column(ForeignKey("region.adcode"))
+    playlist: Mapped[str | None] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class LoginSession(Base):
+    """A signed-in browser (or a screen opened with a display token), kept on the server.
+
+    The cookie holds a random token; only its SHA-256 is kept here, so ending a session here
+    ends it everywhere, and a copied cookie is worth nothing after logout.
+    """
+
+    __tablename__ = "login_session"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
+    display_token_id: Mapped[int | None] = mapped_column(ForeignKey("display_token.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    address: Mapped[str | None] = mapped_column(String(45))
+
+    __table_args__ = (
+        CheckConstraint("(user_id IS NULL) <> (display_token_id IS NULL)", name="one_holder"),
+        Index("ix_login_session_user", "user_id"),
+        Index("ix_login_session_token", "display_token_id"),
+    )
+
+
+class AuditEvent(Base):
+    """Who did what, when and from where: sign-ins, refusals, exports, imports, account changes."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    region_adcode: Mapped[int | None] = mapped_column(Integer)
+    target: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[str | None] = mapped_column(String(500))
+    address: Mapped[str | None] = mapped_column(String(45))
+
+    __table_args__ = (
+        Index("ix_audit_log_at", "at"),
+        Index("ix_audit_log_actor", "actor", "action", "at"),
+        Index("ix_audit_log_action", "action", "at"),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,7 +96,48 @@ class Cockpit:
 
     @property
     def client(self):
-        return self.server.test_client()
+        """A client signed in as a provincial analyst (figures and lists of the whole province)."""
+        return signed_in(self.server)
+
+    def session(self, *, role: str = "analyst", region: int | None = 520000) -> str:
+        return session_token(self.server, role=role, region=region)
+
+
+def session_token(server, *, role: str = "analyst", region: int | None = 520000) -> str:
+    """A session cookie value for a test user of that role and region (made on first use)."""
+    from auth.credentials import digest, new_token
+    from data_access import accounts
+    from views.runtime import EXTENSION
+
+    engine = server.extensions[EXTENSION].engine
+    username = f"test-{role}-{region}"
+    with engine.begin() as conn:
+        user = accounts.user_by_name(conn, username)
+        user_id = user["id"] if user else accounts.create_user(conn, username=username, role=role, region=region,
+                                                              password_hash=None)
+        token = new_token()
+        accounts.start_session(conn, digest(token), user_id=user_id)
+    return token
+
+
+@contextmanager
+def acting(server, path: str = "/", *, role: str = "analyst", region: int | None = 520000):
+    """A request context of `server` whose actor is a test user (for calling a layout directly)."""
+    import flask
+
+    import access
+
+    with server.test_request_context(path):
+        flask.g.actor = access.Actor(name=f"test-{role}-{region}", role=role, region=region)
+        yield
+
+
+def signed_in(server, *, role: str = "analyst", region: int | None = 520000):
+    from auth.guard import COOKIE
+
+    client = server.test_client()
+    client.set_cookie(COOKIE, session_token(server, role=role, region=region))
+    return client
 
 
 @pytest.fixture(scope="session")

@@ -99,7 +99,11 @@ class Probe:
     count: int = 0
 
     def __post_init__(self):
+        from tests.conftest import session_token
+
         self.client = self.server.test_client(use_cookies=False)
+        # Signed in: an anonymous request is refused before any input is read, which proves nothing.
+        self.session = session_token(self.server)
 
     @contextmanager
     def _capture(self):
@@ -123,6 +127,10 @@ class Probe:
     def request(self, label: str, method: str, url: str, **kwargs):
         """One request; a status >= 500 (or an exception leaking out of the app) is recorded."""
         self.count += 1
+        headers = dict(kwargs.pop("headers", None) or {})
+        own = f"cockpit_session={self.session}"
+        headers["Cookie"] = f"{headers['Cookie']}; {own}" if headers.get("Cookie") else own
+        kwargs["headers"] = headers
         with self._capture() as (caught, logged):
             try:
                 resp = self.client.open(url, method=method, **kwargs)

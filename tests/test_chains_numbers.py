@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from sqlalchemy import bindparam, Date, text
 
+from tests.conftest import acting
 from tests.view_helpers import find, text_of
 
 CITY, INDUSTRY, LINK_NAME = 520300, "LIQUOR", "包装材料"
@@ -76,7 +77,7 @@ def page(demo_cockpit, expected):
     """The chain page for 遵义市's liquor chain with 包装材料 selected, on `demo_engine`'s database."""
     from pages.chains import layout
 
-    with demo_cockpit.server.test_request_context("/chains"):
+    with acting(demo_cockpit.server, "/chains"):
         return layout(region=str(CITY), industry=INDUSTRY, link=str(expected["link_id"]))
 
 

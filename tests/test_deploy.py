@@ -200,12 +200,16 @@ def boot_gunicorn(tmp_path: Path, database_url: str) -> str:
                 pytest.fail(f"not all {WORKERS} workers loaded the app:\n{tail(log)}", pytrace=False)
             time.sleep(0.25)
 
-        urls = [f"http://127.0.0.1:{port}{p}" for p in ("/health", "/_dash-layout", "/", "/_dash-dependencies")] * 8
+        # Every worker answers: the sign-in page (rendered from the database) and, without a
+        # session, the app's refusal of its data routes (auth/guard.py).
+        expected = {"/health": 200, "/login": 200, "/_dash-layout": 401, "/_dash-dependencies": 401}
+        urls = [f"http://127.0.0.1:{port}{p}" for p in expected] * 8
         with ThreadPoolExecutor(WORKERS * 2) as pool:
             statuses = list(pool.map(lambda u: (u, http(u)[0]), urls))
-        assert all(s == 200 for _, s in statuses), [x for x in statuses if x[1] != 200]
+        wrong = [(u, s) for u, s in statuses if s != expected[u.split(str(port), 1)[1]]]
+        assert not wrong, wrong
         status, body = http(f"http://127.0.0.1:{port}/_dash-update-component", router_body("/"))
-        assert status < 500, body[:500]
+        assert status == 401, body[:500]
         time.sleep(0.5)
         assert proc.poll() is None, f"the gunicorn master exited ({proc.returncode}):\n{tail(log)}"
     text = tail(log, 10**6)
@@ -300,9 +304,10 @@ import app
 
 server = app.create_app()
 client = server.test_client()
-result = {"health": client.get("/health").status_code, "layout": client.get("/_dash-layout").status_code}
+who = {"X-User": "leader"}  # sessions are rows: a read-only database is read through single sign-on
+result = {"health": client.get("/health").status_code, "layout": client.get("/_dash-layout", headers=who).status_code}
 for path in ("/", "/chains", "/region/520100"):
-    resp = client.post("/_dash-update-component", json=router_payload(path, ""))
+    resp = client.post("/_dash-update-component", json=router_payload(path, ""), headers=who)
     result[path] = [resp.status_code, resp.get_data(as_text=True)[:300]]
 result.update(opened=opened, statements=statements)
 print("RESULT " + json.dumps(result, ensure_ascii=False))
@@ -323,6 +328,11 @@ def test_a_read_only_sqlite_file_is_served_read_only(tmp_path):
     env = clean_env(COCKPIT_DATABASE_URL=f"sqlite:///{db}")
     made = run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"], env)
     assert made.returncode == 0, output_of(made)
+    user = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "users", "create", "leader", "--role",
+                           "viewer", "--region", "520000"], input="leader-pass-1\n", capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=120)
+    assert user.returncode == 0, user.stdout + user.stderr
+    env["COCKPIT_SSO_HEADER"] = "X-User"
     for leftover in folder.iterdir():  # a lock file the upgrade used may stay; WAL files must not
         assert not leftover.name.endswith(("-wal", "-shm", "-journal")) or leftover.stat().st_size == 0, leftover
 
@@ -368,7 +378,7 @@ import app
 server = app.create_app()
 client = server.test_client()
 print("RESULT " + json.dumps({"health": client.get("/health").status_code,
-                              "layout": client.get("/_dash-layout").status_code}))
+                              "layout": client.get("/login").status_code}))
 """
 
 
@@ -418,7 +428,7 @@ def test_two_python_app_py_starts_on_one_new_file(tmp_path):
         for proc, port, log in servers:
             wait_until_healthy(proc, port, log, timeout=240)
         for proc, port, log in servers:
-            status, body = http(f"http://127.0.0.1:{port}/_dash-update-component", router_body("/"), timeout=60)
-            assert status == 200, body[:500]
+            status, body = http(f"http://127.0.0.1:{port}/login", timeout=60)
+            assert status == 200 and "演示账号" in body.decode(), body[:500]
             assert proc.poll() is None, tail(log)
             assert "Traceback" not in tail(log, 10**6), tail(log)

@@ -16,6 +16,7 @@ import warnings
 import pytest
 
 from tests import fuzz_cases as fc
+from tests.conftest import signed_in
 
 BUDGET_S = {"callbacks": 30, "urls": 60}
 
@@ -24,7 +25,7 @@ BUDGET_S = {"callbacks": 30, "urls": 60}
 def server(cockpit_app):
     """The cockpit's Flask app on the SQLite demo database, pages registered (first request)."""
     srv = cockpit_app.server
-    client = srv.test_client()
+    client = signed_in(srv)
     assert client.get("/health").status_code == 200
     assert client.get("/").status_code == 200  # Dash registers the pages' callbacks on the first request
     return srv
@@ -151,7 +152,7 @@ def _seen_values(server) -> dict:
             for value in node:
                 walk(value)
 
-    client = server.test_client()
+    client = signed_in(server)
     for pathname in ["/", "/region/520100", "/chains"]:
         resp = client.post(fc.UPDATE, json=fc.router_payload(pathname, ""))
         if resp.status_code == 200:

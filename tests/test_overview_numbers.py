@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from sqlalchemy import text
 
+from tests.conftest import acting
 from tests.view_helpers import (
     drawn_of, find, kpi_value, panels_payload, redraw_payload, response_page, router_payload, text_of,
 )
@@ -68,7 +69,7 @@ def render(demo_cockpit):
     from pages.overview import layout
 
     def run(adcode, **query):
-        with demo_cockpit.server.test_request_context("/"):
+        with acting(demo_cockpit.server):
             return layout(adcode=adcode, **query) if adcode else layout(**query)
 
     return run
@@ -79,7 +80,7 @@ def drill(demo_cockpit):
     """Draw the parent region's overview, then click to a region on its map: the responses the
     browser gets (router, redraw, redraw_panels), read as one page."""
     cockpit_app = demo_cockpit
-    client = cockpit_app.server.test_client()
+    client = cockpit_app.client
 
     def post(body):
         resp = client.post("/_dash-update-component", json=body)

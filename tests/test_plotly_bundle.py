@@ -34,7 +34,7 @@ def test_page_loads_the_bundle_or_preloads_dashs(cockpit_app, tmp_path: Path):
 
 
 def test_the_served_page_matches_what_is_installed(cockpit_app):
-    client = cockpit_app.server.test_client()
+    client = cockpit_app.client
     page = client.get("/").get_data(as_text=True)
     bundle = cockpit_app.server.extensions["plotly_bundle"]
     if bundle is None:

@@ -13,6 +13,7 @@ from data_access.db import get_engine
 from data_access.models import Project
 from data_access.scope import Filters
 from settings import Settings
+from tests.conftest import signed_in
 from tests.view_helpers import find, kpi_value, router_payload
 
 
@@ -39,7 +40,7 @@ def test_one_engine_per_database(cockpit_app, demo_sqlite_url):
 def test_a_write_with_a_new_version_shows_at_once(scratch_cockpit):
     """Cached views carry the data version: new data is never hidden behind an old answer."""
     server, engine = scratch_cockpit
-    client = server.test_client()
+    client = signed_in(server)
 
     def projects_on_screen():
         body = client.post("/_dash-update-component", json=router_payload("/region/520382", "?from=2025-01-01&to=2025-12-31"))
@@ -122,16 +123,21 @@ def test_a_foreign_database_is_refused(tmp_path):
 def test_a_read_only_file_is_served_read_only(tmp_path):
     import app
 
+    from data_access import accounts
+
     path = tmp_path / "ro.db"
     writer = create_engine(f"sqlite:///{path}")  # not the process's engine of that URL: made before
     schema.prepare(writer)
+    with writer.begin() as conn:
+        accounts.create_user(conn, username="leader", role="viewer", region=520000, password_hash=None)
     writer.dispose()  # the last connection folds the write-ahead log in
     path.chmod(0o444)
     try:
-        server = app.create_app(Settings(database_url=f"sqlite:///{path}", prewarm=False))
+        # Sessions are rows: a read-only database is read through single sign-on.
+        server = app.create_app(Settings(database_url=f"sqlite:///{path}", prewarm=False, sso_header="X-User"))
         client = server.test_client()
         assert client.get("/health").status_code == 200
-        body = client.post("/_dash-update-component", json=router_payload("/"))
+        body = client.post("/_dash-update-component", json=router_payload("/"), headers={"X-User": "leader"})
         assert body.status_code == 200
         assert find(body.get_json()["response"]["_pages_content"]["children"], "ov-kpis") is not None
         from views.runtime import EXTENSION

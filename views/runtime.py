@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 import access
 from data_access import version
+from data_access.db import is_read_only
 from data_access.scope import RegionIndex, load_regions
 from settings import Settings
 from urls import Urls
@@ -31,6 +32,8 @@ class Runtime:
         self.engine = engine
         self.cache = cache
         self.urls = Urls()
+        self.read_only = is_read_only(engine)
+        self.secret = ""  # signs the sign-in form (auth/secret.py), set by the app factory
         self._version: tuple[float, str] | None = None
         self._memo: dict[str, tuple[str, object]] = {}
 

@@ -236,11 +236,20 @@ def page_factory(browser: Browser, request: pytest.FixtureRequest) -> Iterator[C
     made: list[tuple[GuardedPage, bool]] = []
 
     def new_page(
-        width: int = 1920, height: int = 1080, *, base_url: str | None = None, check: bool = True
+        width: int = 1920, height: int = 1080, *, base_url: str | None = None, check: bool = True,
+        role: str | None = "analyst", region: int | None = 520000,
     ) -> GuardedPage:
+        """role None: not signed in (the sign-in page); else a session of a test user of that
+        role and region, as if they had signed in."""
         if base_url is None:
             base_url = request.getfixturevalue("live_server")
         guarded = new_guarded_page(browser, base_url, width, height)
+        if role is not None:
+            from auth.guard import COOKIE
+            from tests.conftest import session_token
+
+            token = session_token(request.getfixturevalue("cockpit_app").server, role=role, region=region)
+            guarded.context.add_cookies([{"name": COOKIE, "value": token, "url": base_url}])
         made.append((guarded, check))
         return guarded
 

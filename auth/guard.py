@@ -1,0 +1,127 @@
+"""Before every request: find its actor (session cookie, display token session, or single
+sign-on header) or refuse it. Deny by default: only the sign-in page, health checks and static
+files are open."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import flask
+from flask import g, jsonify, redirect, request
+from sqlalchemy.exc import SQLAlchemyError
+
+from access import Actor
+from data_access import accounts
+from views.runtime import current
+
+from .credentials import digest
+
+log = logging.getLogger("cockpit")
+COOKIE = "cockpit_session"
+OPEN_PATHS = {"/login", "/login/demo", "/health", "/ready", "/_favicon.ico", "/favicon.ico"}
+OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/", "/vendor/", "/plotly-bundle/", "/display/")
+# Refresh a session's last-seen time at most this often: a write per request would serialise
+# every reader behind SQLite's write lock.
+TOUCH_EVERY = timedelta(seconds=60)
+
+
+def is_open(path: str) -> bool:
+    return path in OPEN_PATHS or path.startswith(OPEN_PREFIXES)
+
+
+def resolve_actor():
+    g.actor = None
+    if is_open(request.path):
+        return None
+    rt = current()
+    try:
+        g.actor = _from_sso(rt) or _from_session(rt)
+    except SQLAlchemyError:
+        log.exception("reading the session failed")
+        return jsonify(error="服务暂不可用"), 503
+    if g.actor is not None:
+        return None
+    if request.path.startswith(("/_dash-", "/api/")) or request.method != "GET":
+        return jsonify(error="请先登录"), 401
+    target = request.full_path if request.query_string else request.path
+    return redirect(rt.urls.build("login", {"next": target if target != "/" else None}))
+
+
+def _from_session(rt) -> Actor | None:
+    token = request.cookies.get(COOKIE)
+    if not token or len(token) > 100:
+        return None
+    token_hash = digest(token)
+    with rt.engine.connect() as conn:
+        row = accounts.session_holder(conn, token_hash)
+    if row is None or row["ended_at"] is not None:
+        return None
+    now = accounts.utcnow()
+    settings = rt.settings
+    if (now - row["last_seen_at"] > timedelta(minutes=settings.session_idle_minutes)
+            or now - row["created_at"] > timedelta(hours=settings.session_max_hours)):
+        _end(rt, token_hash)
+        return None
+    if row["user_id"] is not None:
+        if row["disabled"]:
+            _end(rt, token_hash)
+            return None
+        actor = Actor(name=row["username"], role=row["role"], region=row["region_adcode"], user_id=row["user_id"])
+    elif row["token_id"] is not None and row["revoked_at"] is None:
+        actor = Actor(name=f"屏幕:{row['token_name']}", role="viewer", region=row["token_region"], kind="display",
+                      token_id=row["token_id"], playlist=row["playlist"])
+    else:
+        _end(rt, token_hash)
+        return None
+    if now - row["last_seen_at"] > TOUCH_EVERY and not rt.read_only:
+        with rt.engine.begin() as conn:
+            accounts.touch_session(conn, token_hash, now)
+    g.session_hash = token_hash
+    return actor
+
+
+def _from_sso(rt) -> Actor | None:
+    header = rt.settings.sso_header
+    name = request.headers.get(header, "").strip() if header else ""
+    if not name:
+        return None
+    with rt.engine.connect() as conn:
+        user = accounts.user_by_name(conn, name[:64])
+    if user is None or user["disabled"]:
+        audit(rt, actor=name[:64], action="login_failed", detail="统一身份认证用户不存在或已停用")
+        return None
+    return Actor(name=user["username"], role=user["role"], region=user["region_adcode"], user_id=user["id"])
+
+
+def _end(rt, token_hash: str) -> None:
+    if rt.read_only:
+        return
+    with rt.engine.begin() as conn:
+        accounts.end_session(conn, token_hash)
+
+
+def address() -> str | None:
+    return request.remote_addr if flask.has_request_context() else None
+
+
+def audit(rt, **event) -> None:
+    """Record an event; a database that cannot take it (read-only, down) must not break the page."""
+    if rt.read_only:
+        log.info("audit (read-only database, not kept): %s", event)
+        return
+    try:
+        with rt.engine.begin() as conn:
+            accounts.audit(conn, address=address(), **event)
+    except SQLAlchemyError:
+        log.exception("writing the audit log failed: %s", event)
+
+
+def audit_denial(actor: Actor, adcode: int) -> None:
+    """A region refused to an actor: who, which region, through which page or callback."""
+    if not flask.has_request_context():
+        return
+    where = request.path
+    if where.startswith("/_dash-update-component"):
+        body = request.get_json(silent=True)
+        where = str(body.get("output"))[:150] if isinstance(body, dict) else where
+    audit(current(), actor=actor.name, action="denied", region=adcode, target=where)
