@@ -43,6 +43,7 @@ class Actor:
     user_id: int | None = None
     token_id: int | None = None
     playlist: str | None = None
+    label: str = ""     # the name shown in the header (the user's 姓名)
 
     def may(self, action: str) -> bool:
         return action in PERMISSIONS.get(self.role, frozenset())

@@ -177,7 +177,7 @@ def _layout():
         if actor.may("admin"):
             hrefs["admin"] = rt.urls.build("admin_users")
         session_hash = flask.g.get("session_hash")
-        user = UserBadge(name=actor.name, role=access.ROLE_NAMES.get(actor.role, actor.role),
+        user = UserBadge(name=actor.label or actor.name, role=access.ROLE_NAMES.get(actor.role, actor.role),
                          logout_token=logout_token(session_hash) if session_hash else None)
     return shell(header(catalog.cutoff, catalog.source, hrefs, user), dash.page_container,
                  data_version=rt.data_version())
@@ -297,6 +297,10 @@ def main() -> None:
             log.info("数据库为空，正在生成演示数据 (empty database: generating demo data) …")
             ensure_demo_database(settings.database_url)
     server = create_app(settings)
+    # No version banner: the development server would name itself and Python's version.
+    from werkzeug.serving import WSGIRequestHandler
+
+    WSGIRequestHandler.server_version, WSGIRequestHandler.sys_version = "cockpit", ""
     log.info("贵州省招商引资驾驶舱: http://%s:%d/", settings.host, settings.port)
     server.run(host=settings.host, port=settings.port, debug=False, threaded=True)
 

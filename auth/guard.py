@@ -66,10 +66,11 @@ def _from_session(rt) -> Actor | None:
         if row["disabled"]:
             _end(rt, token_hash)
             return None
-        actor = Actor(name=row["username"], role=row["role"], region=row["region_adcode"], user_id=row["user_id"])
+        actor = Actor(name=row["username"], role=row["role"], region=row["region_adcode"], user_id=row["user_id"],
+                      label=row["display_name"])
     elif row["token_id"] is not None and row["revoked_at"] is None:
         actor = Actor(name=f"屏幕:{row['token_name']}", role="viewer", region=row["token_region"], kind="display",
-                      token_id=row["token_id"], playlist=row["playlist"])
+                      token_id=row["token_id"], playlist=row["playlist"], label=f"大屏 · {row['token_name']}")
     else:
         _end(rt, token_hash)
         return None
@@ -90,7 +91,8 @@ def _from_sso(rt) -> Actor | None:
     if user is None or user["disabled"]:
         audit(rt, actor=name[:64], action="login_failed", detail="统一身份认证用户不存在或已停用")
         return None
-    return Actor(name=user["username"], role=user["role"], region=user["region_adcode"], user_id=user["id"])
+    return Actor(name=user["username"], role=user["role"], region=user["region_adcode"], user_id=user["id"],
+                 label=user["display_name"])
 
 
 def _end(rt, token_hash: str) -> None:

@@ -74,8 +74,13 @@ def _page(status: int = 200, *, error: str | None = None, username: str = ""):
     )
     response = current_app_response(body, status)
     response.set_cookie(CSRF_COOKIE, nonce, max_age=CSRF_SECONDS, httponly=True, samesite="Strict",
-                        secure=rt.settings.secure_cookies, path="/")
+                        secure=_secure(), path="/")
     return response
+
+
+def _secure() -> bool:
+    """Cookies go with Secure when the cockpit is served over TLS (or the setting says it is)."""
+    return current().settings.secure_cookies or request.is_secure
 
 
 def current_app_response(body: str, status: int):
@@ -135,7 +140,7 @@ def _sign_in(user, target: str):
         accounts.audit(conn, actor=user["username"], action="login", region=user["region_adcode"],
                        address=request.remote_addr)
     response = redirect(target)
-    response.set_cookie(COOKIE, token, httponly=True, samesite="Lax", secure=rt.settings.secure_cookies, path="/")
+    response.set_cookie(COOKIE, token, httponly=True, samesite="Lax", secure=_secure(), path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")
     return response
 
@@ -171,5 +176,5 @@ def display(token: str):
                        address=request.remote_addr)
     target = rt.urls.overview(row["region_adcode"])
     response = redirect(target)
-    response.set_cookie(COOKIE, session, httponly=True, samesite="Lax", secure=rt.settings.secure_cookies, path="/")
+    response.set_cookie(COOKIE, session, httponly=True, samesite="Lax", secure=_secure(), path="/")
     return response

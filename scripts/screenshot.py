@@ -56,6 +56,7 @@ def main() -> int:
         "--size", type=parse_size, action="append", help="WIDTHxHEIGHT, repeatable (default 1920x1080)"
     )
     parser.add_argument("--timeout", type=float, default=30, help="seconds per page (default 30)")
+    parser.add_argument("--session", help="a signed-in browser's cockpit_session cookie (pages need one)")
     args = parser.parse_args()
     sizes = args.size or [(1920, 1080)]
     timeout_ms = args.timeout * 1000
@@ -73,6 +74,8 @@ def main() -> int:
         for url in args.urls:
             for width, height in sizes:
                 guarded = new_guarded_page(browser, origin_of(url), width, height)
+                if args.session:
+                    guarded.context.add_cookies([{"name": "cockpit_session", "value": args.session, "url": url}])
                 target = args.out / file_name(url, width, height)
                 if target in written:  # same path on another server
                     target = target.with_name(re.sub(r"\W+", "_", urlsplit(url).netloc) + "-" + target.name)

@@ -1,0 +1,52 @@
+"""Widgets of the admin pages (系统管理): the tabs, the tables and the form rows."""
+from __future__ import annotations
+
+import dash_ag_grid as dag
+from dash import dcc, html
+
+from . import theme
+
+# AG Grid's own words in Chinese (pagination and the column filter).
+LOCALE = {
+    "page": "第", "to": "至", "of": "共", "more": "更多", "next": "下一页", "last": "末页", "first": "首页",
+    "previous": "上一页", "pageSizeSelectorLabel": "每页行数：", "pageLastRowUnknown": "?",
+    "firstPage": "首页", "lastPage": "末页", "nextPage": "下一页", "previousPage": "上一页",
+    "noRowsToShow": "没有记录", "loadingOoo": "加载中…", "filterOoo": "筛选…", "applyFilter": "应用",
+    "resetFilter": "重置", "clearFilter": "清除", "equals": "等于", "notEqual": "不等于", "contains": "包含",
+    "notContains": "不包含", "startsWith": "开头是", "endsWith": "结尾是", "blank": "为空", "notBlank": "不为空",
+    "andCondition": "且", "orCondition": "或", "searchOoo": "搜索…",
+}
+
+TABS = [("admin_users", "用户", "bi-people"), ("admin_tokens", "显示令牌", "bi-display"),
+        ("admin_audit", "审计日志", "bi-journal-text")]
+
+
+def admin_page(current: str, hrefs: dict[str, str], body: list, *, page_id: str):
+    tabs = html.Nav(
+        [dcc.Link([html.I(className=f"bi {icon} me-1"), label], href=hrefs[route],
+                  className="crumb" + (" crumb-current" if route == current else "")) for route, label, icon in TABS],
+        className="breadcrumb-bar admin-tabs",
+    )
+    return html.Div([html.Div([html.H1("系统管理", className="page-title"), tabs], className="page-head"), *body],
+                    className="page admin", id=page_id)
+
+
+def table(grid_id: str, columns: list[tuple[str, str, int]], rows: list[dict]):
+    """A sortable, filterable table; columns are (field, header, flex)."""
+    params = {"backgroundColor": theme.PANEL, "foregroundColor": theme.TEXT, "accentColor": theme.ACCENT,
+              "headerBackgroundColor": "#123a66", "headerTextColor": theme.TEXT, "fontFamily": theme.FONT_FAMILY,
+              "borderColor": "rgba(51, 201, 255, 0.22)", "fontSize": 14, "headerFontSize": 14}
+    import json
+
+    return dag.AgGrid(
+        id=grid_id, rowData=rows,
+        columnDefs=[{"field": f, "headerName": h, "flex": w, "filter": True, "sortable": True} for f, h, w in columns],
+        dashGridOptions={"theme": {"function": f"themeQuartz.withParams({json.dumps(params, ensure_ascii=False)})"},
+                         "pagination": True, "paginationPageSize": 20, "suppressCellFocus": True,
+                         "localeText": LOCALE},
+        className="admin-grid", style={"height": "560px", "width": "100%"},
+    )
+
+
+def field(label: str, control) -> html.Div:
+    return html.Div([html.Label(label, className="filter-label"), control], className="admin-field")

@@ -1,0 +1,90 @@
+"""系统管理 · 审计日志: who did what, when and from where, filtered by user, action and dates.
+
+An admin reads the events of their own region and below, and those that name no region
+(sign-ins, account changes).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import dash
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+import access
+from components.admin import admin_page, field, table
+from components.panels import message, panel, refusal
+from data_access import accounts
+from urls import ROUTES
+from views.runtime import current
+
+PAGE = "admin_audit"
+ACTIONS = {"login": "登录", "login_failed": "登录失败", "login_locked": "登录被锁定", "logout": "退出",
+           "denied": "越权访问被拒", "user_created": "新建用户", "user_changed": "修改用户",
+           "token_created": "新建显示令牌", "token_revoked": "撤销显示令牌", "export": "导出", "import": "导入"}
+LIMIT = 500
+
+
+def _admin():
+    grant = current().grant()
+    access.require(grant.actor, "admin")
+    return grant
+
+
+def layout(**_query):
+    try:
+        grant = _admin()
+    except access.Denied as exc:
+        return refusal("无权访问系统管理", str(exc), current().urls.build("overview"), "返回总览")
+    rt = current()
+    filters = panel("筛选", [html.Div([
+        field("用户", dcc.Input(id="aa-user", maxLength=64, className="form-control", debounce=True)),
+        field("操作", dcc.Dropdown(id="aa-action", options=[{"label": v, "value": k} for k, v in ACTIONS.items()])),
+        field("日期", dcc.DatePickerRange(id="aa-dates", display_format="YYYY-MM-DD",
+                                        start_date_placeholder_text="开始日期", end_date_placeholder_text="结束日期")),
+    ], className="admin-filters")], cls="admin-form")
+    tabs = {name: rt.urls.build(name) for name in ("admin_users", "admin_tokens", "admin_audit")}
+    return admin_page(PAGE, tabs, [filters, html.Div(id="aa-message"),
+                                   panel(f"审计日志（最近 {LIMIT} 条）", [html.Div(_table(grant, {}), id="aa-table")])],
+                      page_id="admin-audit")
+
+
+dash.register_page(__name__, path=ROUTES[PAGE][0], name="审计日志", title="审计日志 · 系统管理", layout=layout)
+
+
+def _day(value) -> datetime | None:
+    try:
+        return datetime.combine(date.fromisoformat(str(value)[:10]), datetime.min.time()) if value else None
+    except ValueError:
+        return None
+
+
+def _table(grant, query: dict):
+    rt = current()
+    with rt.engine.connect() as conn:
+        events = accounts.audit_events(conn, actor=query.get("user"), action=query.get("action"),
+                                       since=query.get("since"), until=query.get("until"),
+                                       regions=None if grant.root.level == "province" else set(grant.visible),
+                                       limit=LIMIT)
+    names = {s.adcode: s.name for s in grant.index.regions.values()}
+    rows = [{"at": f"{e['at']:%Y-%m-%d %H:%M:%S}", "actor": e["actor"], "action": ACTIONS.get(e["action"], e["action"]),
+             "region": names.get(e["region_adcode"], "—") if e["region_adcode"] else "—",
+             "target": e["target"] or "", "detail": e["detail"] or "", "address": e["address"] or ""} for e in events]
+    return table("aa-grid", [("at", "时间（UTC）", 2), ("actor", "用户", 2), ("action", "操作", 2), ("region", "地区", 1),
+                             ("target", "对象", 3), ("detail", "说明", 3), ("address", "来源地址", 2)], rows)
+
+
+@callback(
+    Output("aa-table", "children"),
+    Output("aa-message", "children"),
+    Input("aa-user", "value"), Input("aa-action", "value"), Input("aa-dates", "start_date"),
+    Input("aa-dates", "end_date"),
+    prevent_initial_call=True,
+)
+def refilter(user, action, start, end):
+    try:
+        grant = _admin()
+    except access.Denied as exc:
+        return no_update, message(str(exc), tone="warning")
+    query = {"user": str(user).strip()[:64] if isinstance(user, str) and user.strip() else None,
+             "action": action if action in ACTIONS else None, "since": _day(start), "until": _day(end)}
+    return _table(grant, query), None
