@@ -7,8 +7,17 @@ so 投产 can exceed 开工 there (domain.md §5). The cockpit counts cumulative
 
 A project "started" as of D has started_on ≤ D; "in production" has production_on ≤ D; the
 project table's check constraints guarantee production_on ≥ started_on ≥ signed_on, so the funnel
-can never widen. A project terminated on or before D leaves every figure but the terminated count:
-it no longer appears on the platform's schedule (调度), and it must not make a chain look covered.
+can never widen.
+
+THE terminated-project rule, the only one: a figure for a period is read as of the period's end
+(D = min(period end, data cut-off)), and a project terminated on or before D is left out of it,
+whenever it was signed: out of the projects and their contract value, the funnel, the rates, the
+money in place (its money too, even what arrived before it was given up), the chains and the
+stalled list. It no longer appears on the platform's schedule (调度) and must not make a chain
+look covered. A project terminated after D still counts for that period: as of D it was live.
+So the same project counts for 2019 and not for 2020 if it was given up in 2020. The published
+figures are read the same way (the press conference's "843 个项目纳入平台调度" as of 2020-12-15),
+and the demo data is calibrated under this rule (data_access/demo/build.py).
 """
 from __future__ import annotations
 

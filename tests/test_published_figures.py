@@ -83,6 +83,21 @@ def test_resident_channel_only_where_the_team_was(demo_engine):
             assert province == "广东省"
 
 
+def test_shenzhen_team_poverty_events(demo_engine, province):
+    """3 巩固脱贫攻坚 events with counties: 31 projects, 82.73 亿 (the events' days, see demo/published.py)."""
+    t = screen_totals(demo_engine, province, Filters(date_from=date(2020, 10, 14), date_to=date(2020, 10, 16),
+                                                     channel="驻点招商", origin="深圳"))
+    assert t["projects"] == 31
+    assert t["contract_yuan"] == 8_273_000_000  # 82.73 亿
+
+
+def test_2019_published_scale(demo_engine, province):
+    """2019: 5210 projects, 7523 亿, under the one terminated-project rule (data_access/lifecycle.py)."""
+    t = screen_totals(demo_engine, province, Filters(date_from=date(2019, 1, 1), date_to=date(2019, 12, 31)))
+    assert t["projects"] == 5210
+    assert t["contract_yuan"] == 752_300_000_000  # 7523 亿
+
+
 def test_shenzhen_team_food_projects(demo_engine, province):
     t = screen_totals(demo_engine, province, shenzhen(industry="FOOD"))
     assert t["projects"] == 12

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
+from datetime import date
 
 import numpy as np
 from sqlalchemy import Connection
@@ -19,10 +20,10 @@ from .money import WAN, WAN_PER_YI, rescale
 from .names import (
     BATTERY_LINKS, EMERGING_BATTERY, OTHER_PRODUCTS, SERVICE_LINKS, product_phrase, project_name,
 )
-from .projects import CONTRACT_2019_YUAN, Sampler, general_projects
+from .projects import CONTRACT_2019_YUAN, PROJECTS_PER_YEAR, SURPLUS_2019, Sampler, general_projects
 
 SEED = 20191120
-GENERATOR_VERSION = "1.0"
+GENERATOR_VERSION = "1.1"  # 1.1: 2019 and the events counted under the lifecycle rule
 
 GROUP_ORDER = {"named": 0, "sz": 1, "sz_term": 2, "cloud": 3, "cloud_term": 4, "general": 5}
 
@@ -31,13 +32,34 @@ def stream(name: str) -> np.random.Generator:
     return np.random.default_rng([SEED, zlib.crc32(name.encode("utf-8"))])
 
 
-def _calibrate_2019(projects: list[dict]) -> None:
-    """The 2019 contract total is the published 7523 亿; the general projects of 2019 absorb the rest."""
-    in_2019 = [p for p in projects if p["signed"].year == 2019]
+def _calibrate_2019(projects: list[dict], rng: np.random.Generator) -> list[dict]:
+    """2019 as published (domain.md §5): 5210 projects, 7523 亿, counted as the cockpit counts them:
+    signed in 2019 and not terminated by 2019-12-31 (data_access/lifecycle.py).
+
+    Which projects are given up in the year is only known once the lifecycle is drawn, so 2019 is
+    drawn with a surplus (projects.SURPLUS_2019); the surplus of those still active at the year's
+    end is dropped at random among the general projects, and those general projects absorb the
+    rest of the contract total. Their construction times were drawn from the sizes before this
+    rescale (a change of well under 1 %, immaterial to a duration).
+    """
+    year_end = date(2019, 12, 31)
+
+    def active(p: dict) -> bool:
+        return p["signed"].year == 2019 and (p["terminated_on"] is None or p["terminated_on"] > year_end)
+
+    free = [i for i, p in enumerate(projects) if active(p) and p["group"] == "general" and not p.get("fixed_size")]
+    excess = sum(active(p) for p in projects) - PROJECTS_PER_YEAR[2019]
+    if excess < 0 or excess > len(free):
+        raise RuntimeError(f"2019 drawn with too small a surplus: {excess} active projects too many")
+    dropped = {free[k] for k in rng.choice(len(free), size=excess, replace=False)}
+    kept = [p for i, p in enumerate(projects) if i not in dropped]
+    in_2019 = [p for p in kept if active(p)]
     fixed = sum(p["size_wan"] for p in in_2019 if p["group"] != "general" or p.get("fixed_size"))
-    free = [p for p in in_2019 if p["group"] == "general" and not p.get("fixed_size")]
-    for p, v in zip(free, rescale([p["size_wan"] for p in free], CONTRACT_2019_YUAN // WAN - fixed, minimum=500)):
+    free_kept = [p for p in in_2019 if p["group"] == "general" and not p.get("fixed_size")]
+    sizes = rescale([p["size_wan"] for p in free_kept], CONTRACT_2019_YUAN // WAN - fixed, minimum=500)
+    for p, v in zip(free_kept, sizes):
         p["size_wan"] = v
+    return kept
 
 
 def _chain_action(ctx: Context, link_id: int | None, u: float) -> str | None:
@@ -132,9 +154,9 @@ def generate(conn: Connection) -> dict[str, list[dict]]:
         + published.cloud_2020(ctx, sampler, stream("cloud"))
     )
     per_year = Counter(p["signed"].year for p in special)
-    projects = special + general_projects(ctx, sampler, stream("general"), per_year)
-    _calibrate_2019(projects)
+    projects = special + general_projects(ctx, sampler, stream("general"), per_year, surplus={2019: SURPLUS_2019})
     progress.assign(projects, stream("lifecycle"))
+    projects = _calibrate_2019(projects, stream("calibrate-2019"))
 
     order = sorted(range(len(projects)), key=lambda i: (projects[i]["signed"], GROUP_ORDER[projects[i]["group"]], i))
     projects = [projects[i] for i in order]

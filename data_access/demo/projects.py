@@ -17,9 +17,12 @@ from .context import Choice, Context
 from .money import WAN_PER_YI
 from .names import GUIZHOU_ORIGIN_WEIGHTS, ORIGINS, STATE_LINKS
 
-# Signed projects per year (2019: the published 5210) and the published 2019 contract total.
+# Signed projects per year (2019: the published 5210, active at the year's end) and the published
+# 2019 contract total. 2019 is drawn with a surplus that build._calibrate_2019 trims once the
+# lifecycle shows which of its projects were given up within the year.
 PROJECTS_PER_YEAR = {2019: 5210, 2020: 5480, 2021: 5860, 2022: 5530, 2023: 5720, 2024: 5610, 2025: 5940}
 CONTRACT_2019_YUAN = 752_300_000_000  # 7523 亿 (domain.md §5)
+SURPLUS_2019 = 60
 
 # Source regions: share of projects, and contract size relative to the average (→ ~40 % 粤港澳 by value).
 REGION_COUNT_SHARE = {
@@ -296,11 +299,12 @@ def draw_projects(ctx: Context, sampler: Sampler, rng: np.random.Generator, sign
 
 
 def general_projects(ctx: Context, sampler: Sampler, rng: np.random.Generator,
-                     special_per_year: dict[int, int]) -> list[dict]:
-    """The bulk of the data: every year's projects except the published sets drawn elsewhere."""
+                     special_per_year: dict[int, int], surplus: dict[int, int] | None = None) -> list[dict]:
+    """The bulk of the data: every year's projects except the published sets drawn elsewhere,
+    plus `surplus` projects in a year that is trimmed later."""
     out: list[dict] = []
     for year in D.YEARS:
-        n = PROJECTS_PER_YEAR[year] - special_per_year.get(year, 0)
+        n = PROJECTS_PER_YEAR[year] - special_per_year.get(year, 0) + (surplus or {}).get(year, 0)
         ords = D.days(date(year, 1, 1), date(year, 12, 31))
         signed = np.sort(D.draw(rng, ords, D.signing_weights(ords), n))
         projects = draw_projects(ctx, sampler, rng, signed, "general")

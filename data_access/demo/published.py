@@ -2,8 +2,10 @@
 
 * Shenzhen resident team (驻点招商, investors from 深圳, 2019-11-20 … 2020-12-15): 843 projects active
   at 2020-12-15 with 1777.02 亿 contracted and 639.21 亿 of funds in the window (the funds are made
-  exact in funding.py); 12 of them FOOD with 13.00 亿; the named investors among them. Seven more
-  projects of the team were terminated before 2020-12-15, so the lifecycle rule leaves them out.
+  exact in funding.py); 12 of them FOOD with 13.00 亿; 31 of them, 82.73 亿, signed at the three
+  巩固脱贫攻坚 events the team held with the last counties to leave poverty (SZ_EVENTS); the named
+  investors among them. Seven more projects of the team were terminated before 2020-12-15, so the
+  lifecycle rule leaves them out.
 * 2020 cloud signings (云招商): 109 projects active at 2020-12-31, 326.6 亿; two more terminated in 2020.
 * Named projects with their published facts: 恒力（贵阳）产业园, 中粮可口可乐贵州首家工厂, 万仁新能源汽车,
   贵州百思特新能源材料 (the last one signed in 2017: the platform holds older projects too).
@@ -12,6 +14,11 @@
 cockpit identifies the team's projects as channel 驻点招商 with a Shenzhen investor, so their investing
 entities are recorded as the groups' Shenzhen-registered subsidiaries (樵宝食品（深圳）有限公司,
 天珀食品（深圳）有限公司); the project names carry the group names the release uses.
+
+The release does not date the three 巩固脱贫攻坚 events. They are placed in the week of the
+national 扶贫日 (17 October) 2020, one a day, and the team signs nothing else on those days, so
+the screen reproduces them with one link: `/?from=2020-10-14&to=2020-10-16&channel=驻点招商&origin=深圳`
+gives 31 projects and 82.73 亿元 (the cockpit has no field for an event; its days identify it).
 """
 from __future__ import annotations
 
@@ -31,6 +38,16 @@ SZ_FUNDS_YUAN = 63_921_000_000
 SZ_FOOD_PROJECTS = 12
 SZ_FOOD_CONTRACT_YUAN = 1_300_000_000
 SZ_TERMINATED_EARLY = 7
+# The three 巩固脱贫攻坚 events: (day, co-hosting counties, projects signed there); 31 projects, 82.73 亿.
+SZ_EVENTS = (
+    (date(2020, 10, 14), (520526, 520525, 520527), 11),          # 毕节: 威宁, 纳雍, 赫章
+    (date(2020, 10, 15), (522632, 522633), 9),                   # 黔东南: 榕江, 从江
+    (date(2020, 10, 16), (520425, 522324, 522326, 520627), 11),  # 紫云, 晴隆, 望谟, 沿河
+)
+SZ_EVENT_PROJECTS = 31
+SZ_EVENT_CONTRACT_YUAN = 8_273_000_000
+EVENT_DAYS = frozenset(day for day, _, _ in SZ_EVENTS)
+assert sum(n for _, _, n in SZ_EVENTS) == SZ_EVENT_PROJECTS
 CLOUD_PROJECTS = 109
 CLOUD_CONTRACT_YUAN = 32_660_000_000
 CLOUD_TERMINATED = 2
@@ -138,8 +155,29 @@ def _sz_days() -> tuple[np.ndarray, np.ndarray]:
             x = 0.15
         else:
             x = 1.0 + 0.4 * (n - D.o(D.SZ_SECOND_BATCH)) / 266
+        if day in EVENT_DAYS:
+            x = 0.0  # the event days hold the events' signings only
         w[i] = x * D.WEEKDAY_WEIGHTS[day.weekday()]
     return ords, w
+
+
+def _event_projects(ctx: Context, sampler: Sampler, rng: np.random.Generator, industries) -> list[dict]:
+    """The projects signed at the three events, in their co-hosting counties (sizes set by the caller)."""
+    out = []
+    for day, counties, n in SZ_EVENTS:
+        U = rng.random((n, 6))
+        for i, z in enumerate(rng.normal(size=n)):
+            county = counties[min(int(U[i, 0] * len(counties)), len(counties) - 1)]
+            city = ctx.counties[county].city
+            industry = industries(city).pick(U[i, 1])
+            link = sampler.link(city, industry, day.year, U[i, 2], private=True)
+            out.append({
+                "group": "sz", "signed": day, "city": city, "county": county, "industry": industry, "link": link,
+                "park": sampler.park(county, industry, U[i, 3], U[i, 4]), "region": SZ_REGION,
+                "origin": SZ_ORIGIN, "z": float(z), "u_channel": 0.0, "u_extra": float(U[i, 5]), "state": False,
+                "channel": "驻点招商", "event": day,
+            })
+    return out
 
 
 def shenzhen_team(ctx: Context, sampler: Sampler, rng: np.random.Generator) -> list[dict]:
@@ -157,7 +195,8 @@ def shenzhen_team(ctx: Context, sampler: Sampler, rng: np.random.Generator) -> l
         return cache[city]
 
     food_choice = {c: Choice(["FOOD"], [1.0]) for c in ctx.cities}
-    n_other = SZ_PROJECTS - SZ_FOOD_PROJECTS - len(named)
+    events = _event_projects(ctx, sampler, rng, sz_industries)
+    n_other = SZ_PROJECTS - SZ_FOOD_PROJECTS - len(named) - len(events)
     n_food = SZ_FOOD_PROJECTS - len(named_food)
     others = draw_projects(ctx, sampler, rng, np.sort(D.draw(rng, ords, w, n_other)), "sz",
                            industry_weights=sz_industries, private=True)
@@ -166,18 +205,22 @@ def shenzhen_team(ctx: Context, sampler: Sampler, rng: np.random.Generator) -> l
     # Projects of the team that were terminated before the report date: not among the 843.
     early = draw_projects(ctx, sampler, rng, np.sort(D.draw(rng, ords[: 160], w[: 160], SZ_TERMINATED_EARLY)),
                           "sz_term", industry_weights=sz_industries, private=True)
-    for p in others + foods + early:
+    for p in others + foods + early + events:
         p["origin"], p["region"], p["channel"] = SZ_ORIGIN, SZ_REGION, "驻点招商"
         p["size_wan"] = sampler.size_wan(p["z"], p["city"], p["link"], p["region"], p["signed"].year, extra=1.2)
 
-    # Exact totals: 13.00 亿 for the 12 food projects, 1777.02 亿 for all 843.
+    # Exact totals: 82.73 亿 for the 31 event projects, 13.00 亿 for the 12 food projects, 1777.02 亿
+    # for all 843.
+    for p, v in zip(events, rescale([p["size_wan"] for p in events], SZ_EVENT_CONTRACT_YUAN // 10_000, minimum=500)):
+        p["size_wan"] = v
     food_total = SZ_FOOD_CONTRACT_YUAN // 10_000 - sum(p["size_wan"] for p in named_food)
     for p, v in zip(foods, rescale([p["size_wan"] for p in foods], food_total, minimum=500)):
         p["size_wan"] = v
-    other_total = (SZ_CONTRACT_YUAN - SZ_FOOD_CONTRACT_YUAN) // 10_000 - sum(p["size_wan"] for p in named)
+    other_total = ((SZ_CONTRACT_YUAN - SZ_FOOD_CONTRACT_YUAN - SZ_EVENT_CONTRACT_YUAN) // 10_000
+                   - sum(p["size_wan"] for p in named))
     for p, v in zip(others, rescale([p["size_wan"] for p in others], other_total, minimum=500)):
         p["size_wan"] = v
-    return named + named_food + others + foods + early
+    return named + named_food + events + others + foods + early
 
 
 def cloud_2020(ctx: Context, sampler: Sampler, rng: np.random.Generator) -> list[dict]:
