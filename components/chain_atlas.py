@@ -46,8 +46,8 @@ def atlas_figure(links: pd.DataFrame, rollup: pd.DataFrame, measure: str, *, sel
         shapes.append({"type": "rect", "xref": "x", "yref": "paper", "x0": c - 0.5, "x1": c + 0.5, "y0": 0, "y1": 1,
                        "line": {"color": theme.ACCENT, "width": 2}, "layer": "above"})
     names = dict(zip(links["industry_code"], links["industry_short"]))
-    coverage = dict(zip(rollup["industry_code"], rollup["coverage"]))
-    ticktext = [f"<b>{names[c]}</b> <span style='color:{theme.MUTED}'>{fmt_coverage(coverage.get(c))}</span>"
+    coverage = {r.industry_code: fmt_coverage(r.actual, r.target) for r in rollup.itertuples()}
+    ticktext = [f"<b>{names[c]}</b> <span style='color:{theme.MUTED}'>{coverage.get(c, '—')}</span>"
                 for c in industries]
     trace = class_heat(z, text, keys, hover, 12)
     trace.update({"x": list(range(len(industries))), "y": list(range(depth))})

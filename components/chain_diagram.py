@@ -6,7 +6,7 @@ import pandas as pd
 
 from . import theme
 from .chain_format import (
-    STAGE_LABELS, STAGE_ORDER, class_heat, class_index, fmt_coverage, legend_annotations, link_hover, link_key,
+    STAGE_LABELS, STAGE_ORDER, class_heat, class_index, legend_annotations, link_hover, link_key, row_coverage,
 )
 from .units import fmt_yi
 
@@ -20,7 +20,7 @@ DENSE_ROWS = 6  # from this many nodes in a column, a node's figures go on one l
 def _node_text(row, measure: str, dense: bool) -> str:
     """Name, then projects · contract value, then in production · coverage (one line when dense)."""
     n, yi, producing = int(row["projects"]), fmt_yi(int(row["contract_yuan"])), int(row["producing"])
-    coverage = fmt_coverage(row[f"coverage_{measure}"])
+    coverage = row_coverage(row, measure)
     if dense:
         return f"<b>{row['name']}</b><br>{n:,}个·{yi}亿·投产{producing:,}·覆盖{coverage}"
     return f"<b>{row['name']}</b><br>{n:,}个 · {yi}亿<br>投产 {producing:,} · 覆盖 {coverage}"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 
-from data_access.chains import CLASSES, MEASURES
+from data_access.chains import CLASSES, MEASURES, has_target
 from data_access.glossary import MEASURES as GLOSSARY_MEASURES
 from data_access.vocab import STAGES
 
 from . import theme
-from .units import YUAN_PER_YI, fmt_yi
+from .units import ONE, fmt_count, fmt_pct, fmt_yi, yi_value
 
 MEASURE_LABELS = {m.key: (m.label, m.unit) for m in GLOSSARY_MEASURES.values()}
 STAGE_LABELS = STAGES
@@ -51,26 +51,40 @@ def wrap(name: str, width: int = 5) -> str:
     return f"{name[:cut]}<br>{name[cut:]}"
 
 
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def amount(value, measure: str) -> float:
-    """A measure's value in display units: 亿元 (2 decimals) for money, a count for projects."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """A measure's plotted value: 亿元 rounded as its label is, or a count."""
+    if _missing(value):
         return 0.0
-    return round(float(value) / YUAN_PER_YI, 2) if measure == "contract" else float(value)
+    return yi_value(value) if measure == "contract" else float(value)
 
 
 def fmt_amount(value, measure: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """A measure's text: money in 亿元, projects as a whole count (pro-rated targets rounded half up)."""
+    if _missing(value):
         return "—"
-    if measure == "contract":
-        return f"{fmt_yi(int(round(float(value))))} 亿元"
-    count = float(value)
-    return f"{count:,.0f} 个" if count == int(count) else f"{count:,.1f} 个"
+    return f"{fmt_yi(value)} 亿元" if measure == "contract" else f"{fmt_count(value)} 个"
 
 
-def fmt_coverage(coverage) -> str:
-    if coverage is None or (isinstance(coverage, float) and math.isnan(coverage)):
+def fmt_number(value, measure: str) -> str:
+    """The bare number of `fmt_amount`, for cells and bar ends."""
+    return fmt_yi(value) if measure == "contract" else fmt_count(value)
+
+
+def fmt_coverage(actual, target) -> str:
+    """Coverage as a whole percentage, from the actual and the (pro-rated) target themselves."""
+    if _missing(actual) or _missing(target) or not target:
         return "—"
-    return f"{coverage * 100:.0f}%"
+    return fmt_pct(actual, target, places=ONE)
+
+
+def row_coverage(row, measure: str) -> str:
+    """A link row's coverage under a measure (MEASURES names its actual and target columns)."""
+    actual_col, target_col = MEASURES[measure]
+    return fmt_coverage(row[actual_col], row[target_col]) if has_target(row[target_col]) else "—"
 
 
 def link_key(industry_code: str, link_id: int) -> str:
@@ -87,10 +101,12 @@ def link_hover(row, measure: str) -> str:
         f"{int(row['pipeline_projects']):,} · 已投产 {int(row['producing']):,}）",
         f"合同投资额 {fmt_yi(int(row['contract_yuan']))} 亿元",
         f"目标（{MEASURE_LABELS[measure][0]}）{fmt_amount(row[target_col], measure)} · "
-        f"覆盖率 {fmt_coverage(row[f'coverage_{measure}'])} · {row[f'class_{measure}']}",
+        f"覆盖率 {row_coverage(row, measure)} · {row[f'class_{measure}']}",
     ]
-    if row.get("weak_note"):
-        lines.append(f"短板说明：{row['weak_note']}")
+    note = row.get("weak_note")
+    # A link not marked weak has no note: NULL in the database, NaN once in a frame (never text).
+    if row["is_weak"] and isinstance(note, str) and note.strip():
+        lines.append(f"短板说明：{note}")
     return "<br>".join(lines)
 
 

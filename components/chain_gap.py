@@ -7,7 +7,7 @@ import pandas as pd
 from data_access.chains import MEASURES
 
 from . import theme
-from .chain_format import MEASURE_LABELS, amount, link_hover, link_key
+from .chain_format import MEASURE_LABELS, amount, fmt_number, link_hover, link_key
 
 
 def gap_order(links: pd.DataFrame, measure: str) -> pd.DataFrame:
@@ -21,10 +21,8 @@ def gap_order(links: pd.DataFrame, measure: str) -> pd.DataFrame:
 def _gap_text(gap, measure: str) -> str:
     if gap is None or pd.isna(gap):
         return "无目标"
-    value = amount(abs(gap), measure)
     unit = "亿" if measure == "contract" else "个"
-    number = f"{value:,.2f}" if measure == "contract" else f"{value:,.0f}"
-    return f"缺 {number}{unit}" if gap > 0 else f"超 {number}{unit}"
+    return f"{'缺' if gap > 0 else '超'} {fmt_number(abs(gap), measure)}{unit}"
 
 
 def gap_figure(links: pd.DataFrame, measure: str, *, selected_link: int | None = None) -> dict:
@@ -60,7 +58,8 @@ def gap_figure(links: pd.DataFrame, measure: str, *, selected_link: int | None =
                                 "line": {"color": theme.GOLD, "width": 3}}})
         labels = [_gap_text(g, measure) for g in ordered[f"gap_{measure}"]]
     else:  # nothing to fall short of: label what there is
-        labels = [f"{r + p:,.2f}" if measure == "contract" else f"{r + p:,.0f}" for r, p in zip(realised, pipeline)]
+        labels = [fmt_number(int(r) + int(p), measure)
+                  for r, p in zip(ordered[f"realised_{kind}"], ordered[f"pipeline_{kind}"])]
     data.append({"type": "scatter", "mode": "text", "y": names, "x": ends, "customdata": keys, "showlegend": False,
                  "text": labels, "textposition": "middle right", "textfont": {"size": 12, "color": theme.TEXT},
                  "hoverinfo": "skip", "cliponaxis": False})

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 
 from . import theme
-from .chain_format import MEASURE_LABELS, amount, fmt_amount, fmt_coverage, link_key
+from .chain_format import MEASURE_LABELS, amount, fmt_amount, fmt_number, link_key, row_coverage
 
 
 CROWDED = 10  # more regions than this: their names are slanted to fit
@@ -32,12 +32,12 @@ def heatmap_figure(grid: pd.DataFrame, measure: str, *, focus_region: int | None
             row = cell[(link["link_id"], reg["region"])]
             value = amount(row[kind], measure)
             zr.append(math.sqrt(value))
-            tr.append("" if not row["projects"] else (f"{value:,.1f}" if measure == "contract" else f"{value:,.0f}"))
+            tr.append("" if not row["projects"] else fmt_number(row[kind], measure))
             kr.append(link_key(link["industry_code"], link["link_id"]))
             hr.append(
                 f"<b>{reg['region_name']} · {link['name']}</b><br>项目 {int(row['projects']):,} 个 · "
                 f"合同投资额 {fmt_amount(row['contract_yuan'], 'contract')}<br>"
-                f"目标 {fmt_amount(row['target_' + kind], measure)} · 覆盖率 {fmt_coverage(row['coverage_' + measure])}"
+                f"目标 {fmt_amount(row['target_' + kind], measure)} · 覆盖率 {row_coverage(row, measure)}"
                 f" · {row['class_' + measure]}"
             )
         z.append(zr)

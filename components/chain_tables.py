@@ -15,10 +15,11 @@ from data_access.chains import LEAD_OPEN, LEAD_SIGNED, LEAD_TALKS, MEASURES
 from data_access.vocab import quality_labels
 
 from . import theme
-from .chain_format import MEASURE_LABELS, STAGE_LABELS, fmt_amount, fmt_coverage
-from .units import YUAN_PER_YI, fmt_int
+from .chain_format import MEASURE_LABELS, STAGE_LABELS, fmt_amount, row_coverage
+from .units import fmt_int, yi_value
 
 DATE_WIDTH = 92  # px at 1920 wide: a YYYY-MM-DD date and the cell's padding
+# The cells hold 亿元 already rounded half up (units.yi_value), so two decimals print them as they are.
 YI_FORMAT = {"function": "params.value == null ? '—' : d3.format(',.2f')(params.value)"}
 
 
@@ -46,7 +47,7 @@ def projects_grid(frame: pd.DataFrame, scale: float):
     """The link's projects (sortable): name, investor, county, state, contract, dates."""
     rows = [
         {"name": r.name, "investor": r.investor, "county": r.county, "state": r.state,
-         "contract_yi": round(int(r.contract_yuan) / YUAN_PER_YI, 2), "signed_on": _iso(r.signed_on),
+         "contract_yi": yi_value(r.contract_yuan), "signed_on": _iso(r.signed_on),
          "started_on": _iso(r.started_on), "production_on": _iso(r.production_on), "code": r.code}
         for r in frame.itertuples()
     ]
@@ -72,7 +73,7 @@ def candidates_grid(frame: pd.DataFrame, scale: float):
          "tags": "、".join(quality_labels(int(r.quality_tags))) or "—", "stage": r.stage,
          "origin": r.origin_city or r.origin_province, "region": r.source_region, "visits": int(r.visits),
          "last_visit": _iso(r.last_visit), "team": r.team_county or "省投资促进局",
-         "intended_yi": None if pd.isna(r.intended_yuan) else round(int(r.intended_yuan) / YUAN_PER_YI, 2)}
+         "intended_yi": None if pd.isna(r.intended_yuan) else yi_value(r.intended_yuan)}
         for r in frame.itertuples()
     ]
     date_width = round(DATE_WIDTH * scale)
@@ -111,7 +112,7 @@ def link_summary(info: dict, row, stages: dict[str, int], measure: str):
         ("已开工(含投产)", fmt_amount(row[f"realised_{kind}"], measure), "ch-sum-realised"),
         ("签约未开工", fmt_amount(row[f"pipeline_{kind}"], measure), "ch-sum-pipeline"),
         ("缺口", gap_text, "ch-sum-gap"),
-        ("覆盖率", fmt_coverage(row[f"coverage_{measure}"]), "ch-sum-coverage"),
+        ("覆盖率", row_coverage(row, measure), "ch-sum-coverage"),
     ]
     head = [
         html.Span(cls, className="class-chip", style={"background": theme.COVERAGE_FILL[cls],

@@ -118,7 +118,8 @@ def industry_rollup(links: pd.DataFrame, measure: str) -> pd.DataFrame:
         t[row[f"class_{measure}"]] += 1
     for t in totals.values():
         t["coverage"] = t["_actual"] / t["_target"] if t["_target"] else None
-    return pd.DataFrame(list(totals.values())).drop(columns=["_actual", "_target"])
+    # actual and target kept, so a screen can print the share from them rather than from a float
+    return pd.DataFrame(list(totals.values())).rename(columns={"_actual": "actual", "_target": "target"})
 
 
 # ------------------------------------------------------------------ plan periods and the window

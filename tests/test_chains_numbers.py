@@ -30,6 +30,11 @@ def yi(yuan) -> str:
     return f"{(Decimal(int(yuan)) / 100_000_000).quantize(Decimal('0.01'), ROUND_HALF_UP):,.2f}"
 
 
+def pct0(actual, target) -> Decimal:
+    """A whole percentage, half up, exactly (the cockpit's one rounding rule)."""
+    return (Decimal(int(actual)) * 100 / Decimal(int(target))).quantize(Decimal("1"), ROUND_HALF_UP)
+
+
 def expected_class(n: int, actual: int, target) -> str:
     if n == 0:
         return "空白"
@@ -104,7 +109,7 @@ def test_diagram_nodes_equal_sql(page, expected):
         assert contract == yi(want["contract"]), name
         assert int(producing.replace(",", "")) == want["producing"], name
         target = want["tc"]
-        assert coverage == (f"{int(want['contract']) / int(target) * 100:.0f}%" if target else "—"), name
+        assert coverage == (f"{pct0(want['contract'], target)}%" if target else "—"), name
         assert f"覆盖率 {coverage} · {expected_class(want['n'], int(want['contract']), target)}" in hover, name
 
 
