@@ -206,6 +206,26 @@ def _routes(server: Flask, dash_app: Dash, settings: Settings) -> None:
         # Named by plotly.js version and trace list: a new bundle has a new name.
         return send_from_directory(bundle.parent, name, max_age=365 * 86400, mimetype="text/javascript")
 
+    @server.route("/ready")
+    def ready():
+        """For a load balancer: 200 when the database answers with the current schema (and Redis
+        answers, when configured); 503 with the reason otherwise. /health only says the process is up."""
+        rt = current()
+        checks: dict[str, str] = {}
+        try:
+            found = schema.state(rt.engine)
+            checks["database"] = "ok" if found == "current" else f"schema {found}"
+        except Exception as exc:  # noqa: BLE001 - any failure means not ready
+            checks["database"] = f"unreachable: {type(exc).__name__}"
+        if settings.cache_redis_url:
+            try:
+                rt.cache.cache._write_client.ping()
+                checks["redis"] = "ok"
+            except Exception as exc:  # noqa: BLE001
+                checks["redis"] = f"unreachable: {type(exc).__name__}"
+        ok = all(v == "ok" for v in checks.values())
+        return jsonify(status="ready" if ok else "not ready", checks=checks), 200 if ok else 503
+
     @server.route("/api/data-version")
     def data_version():
         """What an open screen polls to learn that the data changed (a few dozen bytes)."""
