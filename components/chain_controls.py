@@ -11,7 +11,7 @@ from dash import dcc, html
 from urls.views import PLAN_PERIOD
 
 from .chain_format import MEASURE_LABELS
-from .navigation import PERIODS, common_filters
+from .navigation import DROPDOWN_LABELS, PERIODS, common_filters
 
 
 def region_options(regions, scope) -> list[dict]:
@@ -37,7 +37,7 @@ def chain_controls(*, scope, regions, period: str, plan: tuple | None, date_from
     return html.Div(
         [
             dcc.Dropdown(id="ch-region", options=region_options(regions, scope), value=scope.adcode, clearable=False,
-                         className="filter filter-region"),
+                         className="filter filter-region", labels=DROPDOWN_LABELS),
             *common_filters("ch", periods=periods, period=period, period_class="filter-period-wide",
                             date_from=date_from, date_to=date_to, channel=channel, origin=origin, origins=origins,
                             min_date=min_date, max_date=max_date),

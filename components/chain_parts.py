@@ -19,6 +19,7 @@ from .chain_gap import gap_figure
 from .chain_heatmap import heatmap_figure
 from .chain_tables import candidates_grid, link_summary, projects_grid
 from .chain_controls import period_options, region_options
+from .info import period_text
 from .navigation import breadcrumb_bar, crumbs, origin_choices
 from .panels import message, panel
 
@@ -43,6 +44,9 @@ class Frame:
     origins: tuple[str, ...]
     plan: tuple | None  # the default plan window (the period menu's first choice)
     scale: float
+    cutoff: object = None  # the data's last day (views.catalog)
+    first: object = None   # the first signing on record
+    can_list: bool = True  # project and candidate lists: analysts and up (access.PERMISSIONS)
 
 
 def parts(view, frame: Frame) -> dict:
@@ -58,7 +62,7 @@ def parts(view, frame: Frame) -> dict:
             (s.name, None if s.adcode == scope.adcode else
              frame.urls.build("chains", {**rest, "region": None if s.level == "province" else s.adcode}))
             for s in frame.grant.trail(scope)])),
-        html.Div(_period_text(f.date_from, view.as_of, view.plan), className="period", id="ch-period-text"),
+        html.Div(_period_text(f, view.as_of, view.plan, frame), className="period", id="ch-period-text"),
         dcc.Link([html.I(className="bi bi-map me-1"), "本地区总览"], className="crumb overview-link",
                  href=frame.urls.overview(scope.adcode)),
     ]
@@ -67,7 +71,7 @@ def parts(view, frame: Frame) -> dict:
         ("ch-link-hrefs", "data"): link_hrefs,
         ("ch-head", "children"): head,
         ("ch-notices", "children"): _notices(view),
-        ("ch-panels", "children"): _panels(view, frame.scale),
+        ("ch-panels", "children"): _panels(view, frame.scale, frame.can_list),
         ("ch-region", "value"): scope.adcode,
         ("ch-region", "options"): region_options(frame.regions, scope),
         ("ch-period", "value"): state.period,
@@ -81,8 +85,8 @@ def parts(view, frame: Frame) -> dict:
     }
 
 
-def _period_text(start, as_of, plan) -> str:
-    text = f"统计期间 {start or '最早记录'} 至 {as_of}"
+def _period_text(filters, as_of, plan, frame: Frame) -> str:
+    text = period_text(filters.date_from, filters.date_to, as_of, frame.cutoff or as_of, frame.first)
     return text + (f" · 目标：{plan.start.year}–{plan.end.year} 规划期" if plan else " · 无可比规划目标")
 
 
@@ -109,7 +113,7 @@ def _graph(view, gid: str, figure: dict, title: str, scale: float):
     return dcc.Graph(id=gid, figure=theme.scaled(figure, scale), config=config, className=GRAPH)
 
 
-def _panels(view, scale: float) -> list:
+def _panels(view, scale: float, can_list: bool = True) -> list:
     state, scope, links, chain = view.state, view.scope, view.links, view.chain
     measure, link_id = state.measure, view.link_id
     label = MEASURE_LABELS[measure][0]
@@ -119,7 +123,7 @@ def _panels(view, scale: float) -> list:
         f"十大产业链图谱 · 按{label}覆盖率（点击环节看补链）",
         [_graph(view, "ch-atlas", atlas_figure(links, rollup, measure, selected_industry=view.code,
                                                selected_link=link_id), "十大产业链图谱", scale)],
-        cls="area-atlas",
+        cls="area-atlas", info="coverage",
     )
     counts = chain[f"class_{measure}"].value_counts()
     summary = " · ".join(f"{c} {int(counts.get(c, 0))}" for c in chains.CLASSES if counts.get(c, 0))
@@ -127,7 +131,7 @@ def _panels(view, scale: float) -> list:
         f"{industry_name}产业链（{len(chain)} 个环节：{summary}）",
         [_graph(view, "ch-diagram", diagram_figure(chain, measure, selected_link=link_id), f"{industry_name}产业链图",
                 scale)],
-        cls="area-diagram",
+        cls="area-diagram", info="coverage",
     )
     targeted = bool(chain[MEASURE_TARGET[measure]].map(chains.has_target).any())
     gap_body = (_graph(view, "ch-gap", gap_figure(chain, measure, selected_link=link_id), f"{industry_name}产业链缺口",
@@ -135,27 +139,33 @@ def _panels(view, scale: float) -> list:
                 if targeted or chain["projects"].sum()
                 else message("本地区该产业既没有统计期内的项目，也没有分解目标，缺口无从比较", msg_id="ch-gap-empty"))
     gap_title = f"缺口：已有与目标（{label}）" if targeted else f"各环节已有项目（{label}；未分解目标）"
-    gap_panel = panel(gap_title, [gap_body], cls="area-gap")
+    gap_panel = panel(gap_title, [gap_body], cls="area-gap", info="gap")
     grid = view.grid
     level = "各县（市、区）" if scope.level != "province" else "各市（州）"
     heat_body = (_graph(view, "ch-heat", heatmap_figure(grid, measure, selected_link=link_id,
                                                         focus_region=scope.adcode if scope.level == "county" else None),
                         f"{industry_name}环节{level}分布", scale)
                  if grid["projects"].sum() else message(f"{level}在该产业统计期内都没有项目", msg_id="ch-heat-empty"))
-    heat_panel = panel(f"环节 × {level}", [heat_body], cls="area-heat")
-    return [atlas_panel, diagram_panel, gap_panel, heat_panel, _fill_panel(view, scale)]
+    heat_panel = panel(f"环节 × {level}", [heat_body], cls="area-heat", info="heat")
+    return [atlas_panel, diagram_panel, gap_panel, heat_panel, _fill_panel(view, scale, can_list)]
 
 
-def _fill_panel(view, scale: float):
+def _fill_panel(view, scale: float, can_list: bool = True):
     detail = view.detail
     info, chain = detail.info, view.chain
     row = chain[chain["link_id"] == view.link_id].iloc[0]
     projects, candidates = detail.projects, detail.candidates
-    project_body = (projects_grid(projects, scale) if len(projects)
-                    else message("该环节在本地区统计期内没有在库项目（空白）", msg_id="ch-projects-empty"))
-    candidate_body = (candidates_grid(candidates, scale) if len(candidates)
-                      else message("目标企业库中该环节在本地区没有线索或在谈企业，可由产业链招商补充",
-                                   msg_id="ch-candidates-empty"))
+    if not can_list:
+        # A viewer sees the link's figures, not the names of projects and enterprises.
+        closed = "项目与企业清单需业务人员及以上权限"
+        project_body = message(closed, msg_id="ch-projects-closed")
+        candidate_body = message(closed, msg_id="ch-candidates-closed")
+    else:
+        project_body = (projects_grid(projects, scale) if len(projects)
+                        else message("该环节在本地区统计期内没有在库项目（空白）", msg_id="ch-projects-empty"))
+        candidate_body = (candidates_grid(candidates, scale) if len(candidates)
+                          else message("目标企业库中该环节在本地区没有线索或在谈企业，可由产业链招商补充",
+                                       msg_id="ch-candidates-empty"))
     return panel(
         f"补链：{info['name']}",
         [
@@ -169,5 +179,5 @@ def _fill_panel(view, scale: float):
                 className="fill-parts",
             ),
         ],
-        cls="area-fill", panel_id="ch-fill",
+        cls="area-fill", panel_id="ch-fill", info="candidates",
     )

@@ -1,35 +1,49 @@
-"""Bar and line charts, as plain figure dicts (fast to serialise, same JSON as go.Figure)."""
+"""Bar and line charts, as plain figure dicts (fast to serialise, same JSON as go.Figure).
+
+Every label and hover text is formatted by components/units.py and carried as text; bars and
+lines are placed at the same rounded values (yi_value), so a chart never rounds on its own.
+"""
 from __future__ import annotations
 
 import pandas as pd
 
 from . import theme
-from .units import YUAN_PER_YI
+from .units import fmt_int, fmt_yi, yi_value
 
 
 def _yi(series: pd.Series) -> list[float]:
-    return [round(int(v) / YUAN_PER_YI, 2) for v in series]
+    return [yi_value(int(v)) for v in series]
 
 
-def ranking_bar(frame: pd.DataFrame, value_col: str, label_col: str, unit: str, *,
-                color: str = theme.ACCENT, extra_col: str | None = None, extra_label: str = "") -> dict:
-    """Horizontal bars, largest on top, each labelled with its value."""
-    ordered = frame.sort_values(value_col, ascending=True, kind="stable")
-    values = ordered[value_col].astype(float).round(2).tolist()
+def empty_figure(text: str) -> dict:
+    """A chart with nothing to draw: no axes (no −1…1 range, no zero bars), only why."""
+    return {"data": [], "layout": theme.base_layout(
+        xaxis={"visible": False}, yaxis={"visible": False},
+        annotations=[{"text": text, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5, "showarrow": False,
+                      "font": {"size": 16, "color": theme.MUTED}}])}
+
+
+def ranking_bar(frame: pd.DataFrame, yuan_col: str, label_col: str, *, color: str = theme.ACCENT,
+                count_col: str | None = None) -> dict:
+    """Horizontal bars of an amount in 亿元, largest on top, each labelled with its value (and count)."""
+    ordered = frame.sort_values(yuan_col, ascending=True, kind="stable")
+    values = _yi(ordered[yuan_col])
+    amounts = [fmt_yi(v) for v in ordered[yuan_col]]
+    counts = [fmt_int(n) for n in ordered[count_col]] if count_col else None
+    hover = [f"{name}：{a} 亿元" + (f"<br>项目数：{n} 个" if counts else "")
+             for name, a, n in zip(ordered[label_col], amounts, counts or amounts)]
     trace = {
         "type": "bar",
         "orientation": "h",
         "x": values,
         "y": ordered[label_col].tolist(),
-        "text": [f"{v:,.2f}" for v in values],
+        "text": amounts,
         "textposition": "outside",
         "cliponaxis": False,
         "marker": {"color": color},
-        "hovertemplate": "%{y}：%{x:,.2f} " + unit + "<extra></extra>",
+        "hovertext": hover,
+        "hovertemplate": "%{hovertext}<extra></extra>",
     }
-    if extra_col:
-        trace["customdata"] = ordered[extra_col].tolist()
-        trace["hovertemplate"] = "%{y}：%{x:,.2f} " + unit + f"<br>{extra_label}：%{{customdata:,}}<extra></extra>"
     layout = theme.base_layout(
         xaxis={"visible": False, "range": [0, max(values + [0]) * 1.45 or 1]},
         yaxis={"tickfont": {"size": 14}, "automargin": True},
@@ -40,47 +54,50 @@ def ranking_bar(frame: pd.DataFrame, value_col: str, label_col: str, unit: str, 
 
 def industry_bar(frame: pd.DataFrame) -> dict:
     """Contract value per industry, sorted, with the project count on hover and in the label."""
-    data = frame.assign(contract_yi=_yi(frame["contract_yuan"]))
-    fig = ranking_bar(data, "contract_yi", "short_name", "亿元", extra_col="projects", extra_label="项目数")
-    ordered = data.sort_values("contract_yi", ascending=True, kind="stable")
-    fig["data"][0]["text"] = [f"{v:,.2f} 亿 · {n:,} 个" for v, n in zip(ordered["contract_yi"], ordered["projects"])]
+    fig = ranking_bar(frame, "contract_yuan", "short_name", count_col="projects")
+    ordered = frame.sort_values("contract_yuan", ascending=True, kind="stable")
+    fig["data"][0]["text"] = [f"{fmt_yi(v)} 亿 · {fmt_int(n)} 个"
+                              for v, n in zip(ordered["contract_yuan"], ordered["projects"])]
     return fig
 
 
 def source_bar(frame: pd.DataFrame) -> dict:
     """Contract value by the investors' source region."""
-    data = frame.assign(contract_yi=_yi(frame["contract_yuan"]))
-    return ranking_bar(data, "contract_yi", "source_region", "亿元", color=theme.GOLD,
-                       extra_col="projects", extra_label="项目数")
+    return ranking_bar(frame, "contract_yuan", "source_region", color=theme.GOLD, count_col="projects")
 
 
-def trend_figure(current: pd.DataFrame, previous: pd.DataFrame | None) -> dict:
+def trend_figure(current: pd.DataFrame, previous: pd.DataFrame | None, labels: list[str] | None = None) -> dict:
     """Monthly contract value signed (bars) and funds in place (line), the year before dashed.
 
     `previous` is the same period a year earlier, month by month; it is drawn against the
-    current months so each month compares with itself a year ago.
+    current months so each month compares with itself a year ago. `labels` name the months
+    (overview_parts.month_labels says which days a cut month holds).
     """
-    months = current["month"].tolist()
+    months = labels or current["month"].tolist()
+
+    def series(frame, col, what, when):
+        return {"y": _yi(frame[col]), "hovertemplate": "%{hovertext}<extra></extra>",
+                "hovertext": [f"{m} {what} {fmt_yi(v)} 亿元" for m, v in zip(when, frame[col])]}
+
     data = [
-        {"type": "bar", "name": "签约合同投资额", "x": months, "y": _yi(current["contract_yuan"]),
-         "marker": {"color": theme.ACCENT}, "hovertemplate": "%{x} 签约 %{y:,.2f} 亿元<extra></extra>"},
-        {"type": "scatter", "mode": "lines+markers", "name": "到位资金", "x": months, "y": _yi(current["funds_yuan"]),
-         "line": {"color": theme.GOLD, "width": 3}, "hovertemplate": "%{x} 到位 %{y:,.2f} 亿元<extra></extra>"},
+        {"type": "bar", "name": "签约合同投资额", "x": months, "marker": {"color": theme.ACCENT},
+         **series(current, "contract_yuan", "签约", months)},
+        {"type": "scatter", "mode": "lines+markers", "name": "到位资金", "x": months,
+         "line": {"color": theme.GOLD, "width": 3}, **series(current, "funds_yuan", "到位", months)},
     ]
     if previous is not None and len(previous) == len(current):
+        before = previous["month"].tolist()
         data += [
             {"type": "scatter", "mode": "lines", "name": "上年同期签约", "x": months,
-             "y": _yi(previous["contract_yuan"]), "customdata": previous["month"].tolist(),
              "line": {"color": theme.ACCENT, "width": 2, "dash": "dot"},
-             "hovertemplate": "%{customdata} 签约 %{y:,.2f} 亿元<extra></extra>"},
+             **series(previous, "contract_yuan", "签约", before)},
             {"type": "scatter", "mode": "lines", "name": "上年同期到位", "x": months,
-             "y": _yi(previous["funds_yuan"]), "customdata": previous["month"].tolist(),
              "line": {"color": theme.GOLD, "width": 2, "dash": "dot"},
-             "hovertemplate": "%{customdata} 到位 %{y:,.2f} 亿元<extra></extra>"},
+             **series(previous, "funds_yuan", "到位", before)},
         ]
     layout = theme.base_layout(
         xaxis={"type": "category", "gridcolor": theme.GRID, "tickfont": {"size": 12}},
-        yaxis={"title": {"text": "亿元"}, "gridcolor": theme.GRID, "zeroline": False},
+        yaxis={"title": {"text": "亿元"}, "gridcolor": theme.GRID, "zeroline": False, "rangemode": "tozero"},
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "font": {"size": 13}},
         margin={"l": 48, "r": 8, "t": 28, "b": 36},
         barmode="overlay",

@@ -6,36 +6,41 @@ import pandas as pd
 from data_access.glossary import MEASURES as GLOSSARY_MEASURES
 
 from . import theme
-from .units import YUAN_PER_YI, fmt_pct
+from .units import fmt_int, fmt_pct, fmt_yi, yi_value
 
 FUNNEL_COLORS = [theme.ACCENT, "#2390d0", theme.GOLD]
 MEASURES = {m.key: (m.label, m.unit) for m in GLOSSARY_MEASURES.values()}
 
 
-def step_rates(values: list[float]) -> list[str]:
+def _exact(frame: pd.DataFrame, measure: str) -> list[int]:
+    """The steps' exact values: project counts, or contract value in yuan (shares read off these)."""
+    return [int(v) for v in frame["projects" if measure == "projects" else "contract_yuan"]]
+
+
+def step_rates(values: list[int]) -> list[str]:
     """Each step's conversion from the one before ('—' for the first and where nothing converts)."""
     return ["—"] + [fmt_pct(b, a) if a else "—" for a, b in zip(values, values[1:])]
 
 
 def funnel_values(frame: pd.DataFrame, measure: str) -> list[float]:
-    if measure == "projects":
-        return [int(v) for v in frame["projects"]]
-    return [round(int(v) / YUAN_PER_YI, 2) for v in frame["contract_yuan"]]
+    """The plotted widths: counts, or 亿元 rounded as their labels are."""
+    values = _exact(frame, measure)
+    return values if measure == "projects" else [yi_value(v) for v in values]
 
 
 def funnel_texts(frame: pd.DataFrame, measure: str) -> list[str]:
     """'2,769 个 · 46.80%': the step's value and its share of all signed."""
-    values = funnel_values(frame, measure)
+    exact = _exact(frame, measure)
     unit = MEASURES[measure][1]
-    shares = ["100%"] + [fmt_pct(v, values[0]) if values[0] else "—" for v in values[1:]]
-    return [f"{v:,} {unit} · {s}" if measure == "projects" else f"{v:,.2f} {unit} · {s}"
-            for v, s in zip(values, shares)]
+    shares = ["100%"] + [fmt_pct(v, exact[0]) if exact[0] else "—" for v in exact[1:]]
+    amounts = [fmt_int(v) if measure == "projects" else fmt_yi(v) for v in exact]
+    return [f"{a} {unit} · {s}" for a, s in zip(amounts, shares)]
 
 
 def measure_style(frame: pd.DataFrame, measure: str) -> dict:
     """The trace properties that change between counting projects and counting money."""
-    values = funnel_values(frame, measure)
-    return {"x": values, "text": funnel_texts(frame, measure), "customdata": step_rates(values)}
+    return {"x": funnel_values(frame, measure), "text": funnel_texts(frame, measure),
+            "customdata": step_rates(_exact(frame, measure))}
 
 
 def funnel_figure(frame: pd.DataFrame, measure: str = "projects") -> dict:

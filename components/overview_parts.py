@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from decimal import Decimal
+from datetime import date
 
+import pandas as pd
 from dash import html
 
-from data_access.glossary import HEADLINES
-
 from . import maps, theme
-from .charts import industry_bar, source_bar, trend_figure
+from .charts import empty_figure, industry_bar, source_bar, trend_figure
 from .funnel import MEASURES, funnel_figure
-from .kpi import kpi_card
+from .info import info, period_text
 from .navigation import crumbs, origin_choices
+from .overview_cards import activity_cards, kpis, target_panel
 from .panels import message, parks_table, stalled_list
-from .targets import target_bars
-from .units import YUAN_PER_YI, change, change_points, fmt_int, fmt_pct, fmt_yi, pct
+from .units import DASH, fmt_int, fmt_pct, fmt_rate, fmt_yi, pct, yi_value
+
+NO_PROJECTS = "无符合条件的项目"
 
 # The view on screen (region and filters); callbacks write it.
 DRAWN_PART = ("ov-drawn", "data")
@@ -61,7 +62,7 @@ class Frame:
 def head_parts(data, frame: Frame, metric: str) -> dict:
     """What a drill click must show first: where we are, the headline figures and the map."""
     place, scope, filters = frame.place, data.scope, data.filters
-    regions = map_frame(frame.grant.only_visible(data.regions))
+    regions = map_frame(frame.grant.only_visible(data.regions), known=not data.after_data)
     level = "city" if scope.level == "province" else "county"
     geo = f"{frame.geo_url}guizhou-{'cities' if level == 'city' else 'counties'}.geojson"
     map_fig = maps.choropleth(regions, geo, metric if metric in maps.METRICS else maps.DEFAULT_METRIC,
@@ -71,16 +72,18 @@ def head_parts(data, frame: Frame, metric: str) -> dict:
     return {
         DRAWN_PART: place.key,
         ("ov-search", "data"): place.search,
-        ("ov-map-data", "data"): {m: regions[m].astype(float).round(2).tolist() for m in maps.METRICS},
+        ("ov-map-data", "data"): {"locations": regions["adcode"].astype(str).tolist(),
+                                  "hover": maps.hover_texts(regions),
+                                  **{m: maps.metric_values(regions, m) for m in maps.METRICS}},
         # Where a click on each region leads (the browser only looks it up).
         ("ov-region-hrefs", "data"): {str(int(a)): frame.urls.overview(int(a), place.query)
                                       for a in regions["adcode"] if int(a) != scope.adcode},
         ("breadcrumb", "children"): crumbs(_trail(frame, scope)),
         ("ov-title", "children"): f"{scope.name} · 招商引资总览",
-        ("ov-period", "children"): f"统计期间 {filters.date_from or '最早记录'} 至 {data.as_of}",
+        ("ov-period", "children"): _period(data),
         ("ov-chains-link", "href"): frame.urls.build(
             "chains", {"region": None if scope.level == "province" else scope.adcode}),
-        ("ov-problems", "children"): [message("；".join(place.problems), tone="warning")] if place.problems else [],
+        ("ov-problems", "children"): _notices(data, place.problems),
         ("ov-kpis", "children"): kpis(data),
         ("ov-map-title", "children"): f"{word}分布",
         ("ov-map", "figure"): theme.scaled(map_fig, frame.scale),
@@ -103,61 +106,59 @@ def _trail(frame: Frame, scope) -> list[tuple[str, str | None]]:
             for s in frame.grant.trail(scope)]
 
 
-def map_frame(regions):
+def map_frame(regions, known: bool = True) -> pd.DataFrame:
+    """The map's rows with the METRICS columns (a rate is NaN where a region signed nothing: there
+    is nothing to divide, and 0 % would be a false figure) and the texts its hover shows.
+
+    `known` False (a period after the data): no region has any value yet, every one is grey."""
     frame = regions.copy()
-    frame["contract_yi"] = frame["contract_yuan"] / YUAN_PER_YI
-    frame["funds_yi"] = frame["funds_yuan"] / YUAN_PER_YI
-    safe = frame["projects"].where(frame["projects"] > 0)
-    frame["start_rate"] = (frame["started"] * 100 / safe).fillna(0)
-    frame["production_rate"] = (frame["producing"] * 100 / safe).fillna(0)
+    frame["contract_yi"] = [yi_value(v) for v in frame["contract_yuan"]]
+    frame["funds_yi"] = [yi_value(v) for v in frame["funds_yuan"]]
+    for rate, count in (("start_rate", "started"), ("production_rate", "producing")):
+        shares = [pct(n, total) for n, total in zip(frame[count], frame["projects"])]
+        frame[rate] = [float("nan") if v is None else float(v) for v in shares]
+        frame[f"{rate}_text"] = [fmt_rate(v) for v in shares]
+    frame["contract_text"] = [fmt_yi(v) for v in frame["contract_yuan"]]
+    frame["funds_text"] = [fmt_yi(v) for v in frame["funds_yuan"]]
+    frame["projects_text"] = [fmt_int(v) for v in frame["projects"]]
+    if not known:
+        for column in maps.METRICS:
+            frame[column] = float("nan")
+        for column in ("contract_text", "funds_text", "projects_text", "start_rate_text", "production_rate_text"):
+            frame[column] = DASH
     return frame
 
 
-def kpis(data) -> list:
-    t = data.totals
-    prev = data.previous.totals if data.previous else None
-
-    def delta(key):
-        return change(getattr(t, key), getattr(prev, key)) if prev else None
-
-    def rate(num, den, source):
-        return pct(getattr(source, num), getattr(source, den)) if source else None
-
-    def delta_rate(num, den):
-        return change_points(rate(num, den, t), rate(num, den, prev)) if prev else None
-
-    def card(key, value, **kw):
-        label, unit = HEADLINES[key]
-        return kpi_card(label, value, "" if unit == "%" else unit, card_id=f"kpi-{key.replace('_', '-')}", **kw)
-
-    return [
-        card("projects", fmt_int(t.projects), delta=delta("projects")),
-        card("contract", fmt_yi(t.contract_yuan), delta=delta("contract_yuan")),
-        card("funds", fmt_yi(t.funds_in_period_yuan), delta=delta("funds_in_period_yuan")),
-        card("funds_rate", fmt_pct(t.funds_to_date_yuan, t.contract_yuan),
-             delta=delta_rate("funds_to_date_yuan", "contract_yuan")),
-        card("start_rate", fmt_pct(t.started, t.projects), delta=delta_rate("started", "projects"),
-             note="已开工(含投产)/签约"),
-        card("production_rate", fmt_pct(t.producing, t.projects), delta=delta_rate("producing", "projects"),
-             note="已投产/签约"),
-        card("park_rate", fmt_pct(t.in_park, t.projects), delta=delta_rate("in_park", "projects")),
-        card("quality", fmt_int(t.quality), delta=delta("quality")),
-        _target_card(data),
-    ]
+def _period(data) -> str:
+    f = data.filters
+    text = period_text(f.date_from, f.date_to, data.as_of, data.cutoff, data.first)
+    if data.compared is not None:
+        text += f" · 同比：{data.compared.date_from} 至 {data.compared.date_to}"
+    return text
 
 
-def _elapsed(as_of) -> Decimal:
-    return pct(as_of.timetuple().tm_yday, 366 if calendar.isleap(as_of.year) else 365)
+def _filter_words(data) -> str:
+    """The filters that narrow the projects, as a leader would say them."""
+    f = data.filters
+    names = dict(zip(data.industries["code"], data.industries["name"]))
+    words = [f"招商方式“{f.channel}”" if f.channel else "", f"来源地“{f.origin}”" if f.origin else "",
+             f"产业“{names.get(f.industry, f.industry)}”" if f.industry else ""]
+    return "、".join(w for w in words if w)
 
 
-def _target_card(data):
-    as_of, target = data.as_of, data.target
-    if not target:
-        return kpi_card(f"{as_of.year}年目标完成率", "—", note="未设定年度目标", card_id="kpi-target")
-    done = pct(data.year_totals.contract_yuan, target.contract_yuan)
-    elapsed = _elapsed(as_of)
-    return kpi_card(f"{as_of.year}年目标完成率", f"{done}%", note=f"合同投资额 · 时序进度 {elapsed}%",
-                    card_id="kpi-target", tone="warn" if done < elapsed else "ok")
+def _notices(data, problems) -> list:
+    """Bad input first; then why the screen is empty, and what to change."""
+    out = [message("；".join(problems), tone="warning")] if problems else []
+    if data.after_data:
+        out.append(message(f"所选期间在数据截止日 {data.cutoff} 之后，尚无数据：请改选 {data.cutoff} 及以前的期间",
+                           tone="warning", msg_id="ov-no-data"))
+    elif not data.totals.projects:
+        filters = _filter_words(data)
+        where = f"{data.scope.name}在所选期间" + (f"按{filters}筛选" if filters else "")
+        change_hint = "可取消或放宽筛选条件，或改选更长的统计期间" if filters else "可改选更长的统计期间"
+        out.append(message(f"{NO_PROJECTS}：{where}没有签约项目。{change_hint}", tone="warning",
+                           msg_id="ov-no-projects"))
+    return out
 
 
 # ------------------------------------------------------------------ the panels below the map
@@ -167,8 +168,14 @@ def panel_parts(data, frame: Frame, measure: str) -> dict:
     totals, durations, prev = data.totals, data.durations, data.previous
     industries = data.industries
     key, other = industries[industries["is_key"]], industries[~industries["is_key"]]
-    funnel = funnel_figure(data.funnel, measure if measure in MEASURES else "projects")
     scale = frame.scale
+    empty = not totals.projects
+    why = "所选期间尚无数据" if data.after_data else NO_PROJECTS
+    funnel = empty_figure(why) if empty else funnel_figure(data.funnel, measure if measure in MEASURES
+                                                                    else "projects")
+    trend_data = data.trend[["contract_yuan", "funds_yuan"]]
+    quiet_trend = data.trend.empty or not trend_data.to_numpy().any()
+    labels = month_labels(data.trend["ym"].tolist(), data.filters.date_from, data.as_of)
     return {
         ("ov-panels-drawn", "data"): frame.place.key,
         ("ov-funnel-data", "data"): data.funnel.to_dict("list"),
@@ -179,48 +186,41 @@ def panel_parts(data, frame: Frame, measure: str) -> dict:
                        " · 中位 ", html.B(_days(durations.sign_to_start_days))]),
             html.Span(["开工→投产 转化 ", html.B(fmt_pct(totals.producing, totals.started)),
                        " · 中位 ", html.B(_days(durations.start_to_production_days))]),
+            info("durations"),
         ],
         ("ov-stalled-box", "children"): stalled_list(data.stalled),
-        ("ov-industries", "figure"): theme.scaled(industry_bar(key), scale),
+        ("ov-industries", "figure"): theme.scaled(empty_figure(why) if empty else industry_bar(key), scale),
         ("ov-industries", "config"): _config("十大工业产业合同投资额", data),
         ("ov-other-industries", "children"):
             f"另有其他产业 {fmt_yi(other['contract_yuan'].sum())} 亿元 · {fmt_int(other['projects'].sum())} 个项目",
-        ("ov-trend", "figure"): theme.scaled(trend_figure(data.trend, prev.trend if prev else None), scale),
+        ("ov-trend", "figure"): theme.scaled(
+            empty_figure("所选期间没有签约和到位资金" if not data.trend.empty else "所选期间尚无数据")
+            if quiet_trend else trend_figure(data.trend, prev.trend if prev else None, labels), scale),
         ("ov-trend", "config"): _config("月度签约与到位资金", data),
-        ("ov-sources", "figure"): theme.scaled(source_bar(data.sources), scale),
+        ("ov-sources", "figure"): theme.scaled(empty_figure(why) if empty else source_bar(data.sources), scale),
         ("ov-sources", "config"): _config("投资来源地区", data),
-        ("ov-activity", "children"): _activity(data),
-        ("ov-targets-box", "children"): _targets(data),
+        ("ov-activity", "children"): activity_cards(data),
+        ("ov-targets-box", "children"): target_panel(data),
     }
 
 
-def _activity(data) -> list:
-    activity = data.activity
-    prev = data.previous.activity if data.previous else None
-
-    def card(key, label, card_id):
-        return kpi_card(label, fmt_int(getattr(activity, key)), "家次", card_id=card_id,
-                        delta=change(getattr(activity, key), getattr(prev, key)) if prev else None)
-
-    return [card("enterprise_visits", "拜访企业", "act-enterprise"),
-            card("association_visits", "拜访商协会", "act-association"),
-            card("inspections", "赴黔考察", "act-inspections")]
-
-
-def _targets(data):
-    as_of, target = data.as_of, data.target
-    if not target:
-        return message(f"{as_of.year}年未设定年度目标", msg_id="ov-targets")
-    year = data.year_totals
-    rows = [
-        ("合同投资额", f"{fmt_yi(year.contract_yuan)} / {fmt_yi(target.contract_yuan)} 亿元",
-         pct(year.contract_yuan, target.contract_yuan)),
-        ("到位资金", f"{fmt_yi(year.funds_in_period_yuan)} / {fmt_yi(target.funds_yuan)} 亿元",
-         pct(year.funds_in_period_yuan, target.funds_yuan)),
-        ("签约项目数", f"{fmt_int(year.projects)} / {fmt_int(target.projects)} 个",
-         pct(year.projects, target.projects)),
-    ]
-    return target_bars(rows, _elapsed(as_of), as_of.year)
+def month_labels(months: list[int], date_from: date | None, as_of: date) -> list[str]:
+    """'YYYY-MM' per month (YYYYMM), saying which days a month cut by the period holds."""
+    labels = []
+    for i, ym in enumerate(months):
+        year, month = divmod(ym, 100)
+        last_day = calendar.monthrange(year, month)[1]
+        first = date_from.day if i == 0 and date_from and (date_from.year, date_from.month) == (year, month) else 1
+        last = as_of.day if (as_of.year, as_of.month) == (year, month) else last_day
+        text = f"{year}-{month:02d}"
+        if first > 1 and last < last_day:
+            text += f"（{first}–{last}日）"
+        elif first > 1:
+            text += f"（{first}日起）"
+        elif last < last_day:
+            text += f"（至{last}日）"
+        labels.append(text)
+    return labels
 
 
 def _days(value) -> str:

@@ -4,12 +4,18 @@ from __future__ import annotations
 import pandas as pd
 from dash import dcc, html
 
+from .info import info as info_mark
 from .units import fmt_int, fmt_yi
 
 
-def panel(title: str, body, *, cls: str = "", panel_id: str | None = None, title_id: str | None = None):
+def panel(title, body, *, cls: str = "", panel_id: str | None = None, title_id: str | None = None,
+          info: str | None = None):
+    """A titled panel; `info` is the glossary key of what it shows (the ⓘ beside the title, outside
+    the heading itself, so the heading stays the panel's name)."""
     props = {"id": panel_id} if panel_id else {}
     heading = html.H2(title, className="panel-title", **({"id": title_id} if title_id else {}))
+    if info:
+        heading = html.Div([heading, info_mark(info)], className="panel-head")
     return html.Section([heading, *(body if isinstance(body, list) else [body])],
                         className=f"panel {cls}".strip(), **props)
 
@@ -27,7 +33,7 @@ def stalled_list(stalled):
     views.overview.Stalled."""
     head = html.Div(
         [
-            html.Span("签约未开工", className="stall-title"),
+            html.Span(["签约未开工 ", info_mark("stalled")], className="stall-title"),
             html.Span([html.I(className="bi bi-circle-fill light-red"), f" 超6个月 {fmt_int(stalled.red)}"]),
             html.Span([html.I(className="bi bi-circle-fill light-yellow"), f" 3–6个月 {fmt_int(stalled.yellow)}"]),
             html.Span(f"待开工共 {fmt_int(stalled.pipeline)} 个", className="muted"),

@@ -47,8 +47,11 @@ def _view(pathname: str, search_text: str):
                         measure=state.measure, plan=catalog.plan)
     frame = Frame(grant=grant, urls=rt.urls, query=query, search=search(PAGE, query),
                   regions=grant.regions(catalog.regions), origins=catalog.origins, plan=catalog.plan,
-                  scale=screen_scale())
-    return read_chain_view(rt, scope, state), frame
+                  scale=screen_scale(), can_list=grant.actor.may("lists"))
+    view = read_chain_view(rt, scope, state)
+    # A county user sees their county's column only, not their neighbours' (the grid is cached
+    # for the region, whoever asks).
+    return replace(view, grid=grant.only_visible(view.grid, column="region")), frame
 
 
 def layout(drawn_view=None, **kwargs):

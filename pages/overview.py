@@ -90,7 +90,7 @@ def page(place: Place):
                      className="map-row"),
             html.Div("点击地图下钻；面包屑或浏览器后退返回上级", className="hint"),
         ],
-        cls="area-map", title_id="ov-map-title",
+        cls="area-map", title_id="ov-map-title", info="map",
     )
     funnel_panel = panel(
         "项目转化漏斗",
@@ -102,18 +102,18 @@ def page(place: Place):
             html.Div(part("ov-durations"), className="durations", id="ov-durations"),
             html.Div(part("ov-stalled-box"), id="ov-stalled-box"),
         ],
-        cls="area-funnel",
+        cls="area-funnel", info="funnel",
     )
     side = panel("十大工业产业合同投资额",
                  [graph("ov-industries"), html.Div(part("ov-other-industries"), className="hint", id="ov-other-industries")],
-                 cls="area-side")
-    trend_panel = panel("月度签约与到位资金（亿元）", [graph("ov-trend")], cls="area-trend")
-    sources_panel = panel("投资来源地区（合同投资额，亿元）", [graph("ov-sources")], cls="area-sources")
+                 cls="area-side", info="industries")
+    trend_panel = panel("月度签约与到位资金（亿元）", [graph("ov-trend")], cls="area-trend", info="trend")
+    sources_panel = panel("投资来源地区（合同投资额，亿元）", [graph("ov-sources")], cls="area-sources", info="sources")
     activity_panel = panel(
         "招商活动与年度目标",
         [html.Div(part("ov-activity"), className="activity-cards", id="ov-activity"),
          html.Div(part("ov-targets-box"), id="ov-targets-box")],
-        cls="area-activity",
+        cls="area-activity", info="activity",
     )
     return html.Div(
         [
@@ -133,7 +133,9 @@ def page(place: Place):
                  html.H1(part("ov-title"), className="page-title", id="ov-title"),
                  html.Div(part("ov-period"), className="period", id="ov-period"),
                  dcc.Link([html.I(className="bi bi-diagram-3 me-1"), "本地区产业链"], className="crumb overview-link",
-                          id="ov-chains-link", href=part("ov-chains-link", "href"))],
+                          id="ov-chains-link", href=part("ov-chains-link", "href")),
+                 dcc.Link([html.I(className="bi bi-info-circle me-1"), "指标说明"], className="crumb definitions-link",
+                          id="ov-definitions-link", href=rt.urls.build("definitions"))],
                 className="page-head",
             ),
             filter_bar(period=part("f-period", "value"), date_from=part("f-dates", "start_date"),
@@ -180,12 +182,21 @@ clientside_callback(
 def recolour_map(metric, values):
     if not isinstance(metric, str) or metric not in maps.METRICS or not isinstance(values, dict):
         return no_update
-    column = values.get(metric)
-    if not isinstance(column, list) or not all(isinstance(v, (int, float)) for v in column):
+    column, locations, hover = values.get(metric), values.get("locations"), values.get("hover")
+    lists = (column, locations, hover)
+    if not all(isinstance(x, list) for x in lists) or len({len(x) for x in lists}) != 1:
+        return no_update
+    if not all(v is None or isinstance(v, (int, float)) for v in column):
+        return no_update
+    if not all(isinstance(x, str) for x in locations):
+        return no_update
+    if not all(isinstance(h, list) and len(h) == 2 and all(isinstance(x, str) for x in h) for h in hover):
         return no_update
     patch = Patch()
-    for key, value in theme.scaled(maps.metric_style(metric, column), screen_scale()).items():
-        patch["data"][0][key] = value
+    for index, style in maps.metric_style(metric, column, locations, hover).items():
+        for key, value in theme.scaled(style, screen_scale()).items():
+            patch["data"][index][key] = value
+    patch["layout"]["annotations"] = theme.scaled(maps.no_data_note(column), screen_scale())
     return patch
 
 

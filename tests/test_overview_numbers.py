@@ -6,6 +6,7 @@ The expected numbers come from plain SQL written here, not from data_access.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 from urllib.parse import urlencode
 from decimal import ROUND_HALF_UP, Decimal
@@ -128,10 +129,12 @@ def test_cities_sum_to_the_province(render):
     figure = find(page, "ov-map").figure
     trace = figure["data"][0]
     assert len(trace["locations"]) == 9
-    # customdata columns: name, 合同额(亿), 到位(亿), 项目数, 开工率, 投产率
-    projects = sum(row[3] for row in trace["customdata"])
-    assert f"{projects:,}" == kpi_value(page, "kpi-projects")
-    contract = sum(Decimal(str(row[1])) for row in trace["customdata"])
+    # The hover of each city says its figures (components/maps.hover_texts).
+    def figure_of(label, unit):
+        return [Decimal(re.search(f"{label}：([\\d,.]+) {unit}", h)[1].replace(",", "")) for _, h in trace["customdata"]]
+
+    assert f"{sum(figure_of('签约项目数', '个')):,}" == kpi_value(page, "kpi-projects")
+    contract = sum(figure_of("合同投资额", "亿元"))
     assert abs(contract - Decimal(kpi_value(page, "kpi-contract").replace(",", ""))) <= Decimal("0.05")
 
 

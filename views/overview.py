@@ -46,6 +46,9 @@ class Totals:
         return cls(**{f.name: int(values[f.name]) for f in fields(cls)})
 
 
+TOTALS = tuple(f.name for f in fields(Totals))
+
+
 @dataclass(frozen=True)
 class Activity:
     enterprise_visits: int
@@ -88,6 +91,7 @@ class OverviewData:
     filters: Filters
     as_of: date                 # the period's end, never beyond the data
     cutoff: date
+    first: date | None          # the first signing on record (where an open-ended period starts)
     totals: Totals
     funnel: pd.DataFrame        # stage, label, projects, contract_yuan
     regions: pd.DataFrame       # the map's rows (a county: its city's counties; pages filter by grant)
@@ -99,12 +103,28 @@ class OverviewData:
     durations: Durations
     stalled: Stalled
     target: Target | None
-    year_totals: Totals         # 1 January to the period's end (the target's progress)
-    previous: YearAgo | None    # the same period a year earlier
+    year_totals: Totals         # 1 January to the period's end (the target's progress), all filters off
+    target_year: int            # the year of the target card: the period end's, or its start's after the data
+    previous: YearAgo | None    # the same days a year earlier
+    compared: Filters | None    # which days: the period as read (cut at the data's end), a year earlier
+
+    @property
+    def after_data(self) -> bool:
+        """The whole period lies after the data's cut-off: nothing is known about it yet."""
+        return self.filters.date_from is not None and self.filters.date_from > self.cutoff
+
+    @property
+    def cut(self) -> bool:
+        """The period runs past the data's cut-off: its figures end at the cut-off."""
+        return self.filters.date_to is not None and self.filters.date_to > self.as_of
 
 
 def shift_year(filters: Filters, years: int = -1) -> Filters | None:
-    """The same period a year earlier; None for periods longer than a year (no like-for-like)."""
+    """The same period a year earlier; None for periods longer than a year (no like-for-like).
+
+    Pass the period as it is read (`read_period`): a period cut at the data's end compares with
+    the same days a year before, never with a full year of which half is not in the current one.
+    """
     if not (filters.date_from and filters.date_to) or (filters.date_to - filters.date_from).days > 366:
         return None
     try:
@@ -154,6 +174,14 @@ def _area_key(rt: Runtime, adcode: int, filters: Filters, detail: bool) -> str:
     return f"area/{rt.data_version()}/{adcode}/{filters!r}/{int(detail)}"
 
 
+def read_period(filters: Filters, cutoff: date) -> Filters:
+    """The period as the figures cover it: ending at the data's cut-off when it runs past it."""
+    as_of = filters.as_of(cutoff)
+    if filters.date_to and filters.date_to > as_of and not (filters.date_from and filters.date_from > as_of):
+        return replace(filters, date_to=as_of)
+    return filters
+
+
 def read_overview(rt: Runtime, scope: RegionScope, filters: Filters) -> OverviewData:
     return rt.cached("overview", (scope, filters), lambda: _read(rt, scope, filters))
 
@@ -161,19 +189,23 @@ def read_overview(rt: Runtime, scope: RegionScope, filters: Filters) -> Overview
 def _read(rt: Runtime, scope: RegionScope, filters: Filters) -> OverviewData:
     engine, catalog = rt.engine, read_catalog(rt)
     as_of = filters.as_of(catalog.cutoff)
-    previous = shift_year(filters)
-    year_so_far = Filters(date_from=date(as_of.year, 1, 1), date_to=as_of)
+    after_data = filters.date_from is not None and filters.date_from > catalog.cutoff
+    # Nothing to compare a period after the data with; a cut period compares its own days.
+    previous = None if after_data else shift_year(read_period(filters, catalog.cutoff))
+    # A period after the data shows its own year's target (with nothing achieved yet), not the last one.
+    target_year = filters.date_from.year if after_data else as_of.year
+    year_so_far = None if after_data else Filters(date_from=date(as_of.year, 1, 1), date_to=as_of)
     # What does not add up across counties is read for the region itself.
     jobs = {
         "durations": (ov.stage_medians, engine, scope, filters),
         "stalled_top": (ov.stalled_top, engine, scope, filters),
-        "target": (ov.annual_target, engine, scope, as_of.year),
+        "target": (ov.annual_target, engine, scope, target_year),
     }
     if scope.level == "county":
         jobs["parks"] = (ov.parks_in, engine, scope, filters)
     futures = {key: _readers.submit(*job) for key, job in jobs.items()}
     areas = {"current": _start_area(rt, scope, filters, detail=True)}
-    if year_so_far != filters:
+    if year_so_far is not None and year_so_far != filters:
         areas["year"] = _start_area(rt, scope, year_so_far, detail=False)
     if previous is not None:
         areas["previous"] = _start_area(rt, scope, previous, detail=False)
@@ -188,8 +220,12 @@ def _read(rt: Runtime, scope: RegionScope, filters: Filters) -> OverviewData:
         year_ago = YearAgo(Totals.of(prev.totals(scope)), Activity(**prev.activity_of(scope)),
                            ov.trend_frame(previous, prev.as_of, *prev.monthly(scope)))
     target = got["target"]
+    if "year" in areas:
+        year_totals = Totals.of(areas["year"].totals(scope))
+    else:
+        year_totals = Totals.of(totals if year_so_far is not None else dict.fromkeys(TOTALS, 0))
     return OverviewData(
-        scope=scope, filters=filters, as_of=stats.as_of, cutoff=catalog.cutoff,
+        scope=scope, filters=filters, as_of=stats.as_of, cutoff=catalog.cutoff, first=catalog.first,
         totals=Totals.of(totals),
         funnel=q.funnel_of(totals),
         regions=area.region_frame(stats, scope, catalog.regions),
@@ -201,8 +237,8 @@ def _read(rt: Runtime, scope: RegionScope, filters: Filters) -> OverviewData:
         durations=Durations(**got["durations"]),
         stalled=Stalled(**stats.stalled_of(scope), top=got["stalled_top"]),
         target=Target(**target) if target else None,
-        year_totals=Totals.of(areas["year"].totals(scope)) if "year" in areas else Totals.of(totals),
-        previous=year_ago,
+        year_totals=year_totals, target_year=target_year,
+        previous=year_ago, compared=previous,
     )
 
 
