@@ -58,8 +58,12 @@ def _from_session(rt) -> Actor | None:
         return None
     now = accounts.utcnow()
     settings = rt.settings
-    if (now - row["last_seen_at"] > timedelta(minutes=settings.session_idle_minutes)
-            or now - row["created_at"] > timedelta(hours=settings.session_max_hours)):
+    # A wall opened with a display token runs unattended for days: it ends only when the token
+    # is revoked. A person's session ends after the idle time and the absolute maximum.
+    expired = row["user_id"] is not None and (
+        now - row["last_seen_at"] > timedelta(minutes=settings.session_idle_minutes)
+        or now - row["created_at"] > timedelta(hours=settings.session_max_hours))
+    if expired:
         _end(rt, token_hash)
         return None
     if row["user_id"] is not None:

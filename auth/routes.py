@@ -57,7 +57,8 @@ def _safe_next(target: str | None) -> str:
         return home
     path, _, query = target.partition("?")
     location = rt.urls.parse(path, "?" + query)
-    return target if location.route not in (None, "login") else home
+    # Never back into signing in or out, nor onto a display token (it would replace the session).
+    return target if location.route not in (None, "login", "login_demo", "logout", "display") else home
 
 
 def _page(status: int = 200, *, error: str | None = None, username: str = ""):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, func, insert, or_, select, true, update
 
 from .models import AuditEvent, DisplayToken, LoginSession, Region, User
 
@@ -140,6 +140,6 @@ def audit_events(conn: Connection, *, actor: str | None = None, action: str | No
                      AuditEvent.at <= until)
     if regions is not None:
         conds.append(or_(AuditEvent.region_adcode.is_(None), AuditEvent.region_adcode.in_(regions)))
-    stmt = (select(AuditEvent.__table__).where(and_(*conds)).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    stmt = (select(AuditEvent.__table__).where(and_(true(), *conds)).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
             .limit(limit).offset(offset))
     return [dict(r) for r in conn.execute(stmt).mappings()]

@@ -13,6 +13,8 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 import access
 from components.admin import admin_page, field, table
 from components.panels import message, panel, refusal
+from components.routing import router_url
+from components.shell import NAV_LOCATION
 from data_access import accounts
 from urls import ROUTES
 from views.runtime import current
@@ -30,21 +32,27 @@ def _admin():
     return grant
 
 
-def layout(**_query):
+def layout(**kwargs):
     try:
         grant = _admin()
     except access.Denied as exc:
         return refusal("无权访问系统管理", str(exc), current().urls.build("overview"), "返回总览")
     rt = current()
+    # The filters are the URL's (a filtered log can be linked); bad values are ignored.
+    query = _query(rt.urls.parse(*router_url(rt.urls.build(PAGE), kwargs)).query)
     filters = panel("筛选", [html.Div([
-        field("用户", dcc.Input(id="aa-user", maxLength=64, className="form-control", debounce=True)),
-        field("操作", dcc.Dropdown(id="aa-action", options=[{"label": v, "value": k} for k, v in ACTIONS.items()])),
+        field("用户", dcc.Input(id="aa-user", maxLength=64, className="form-control", debounce=True,
+                              value=query["user"])),
+        field("操作", dcc.Dropdown(id="aa-action", options=[{"label": v, "value": k} for k, v in ACTIONS.items()],
+                                 value=query["action"])),
         field("日期", dcc.DatePickerRange(id="aa-dates", display_format="YYYY-MM-DD",
+                                        start_date=query["since"] and query["since"].date(),
+                                        end_date=query["until"] and query["until"].date(),
                                         start_date_placeholder_text="开始日期", end_date_placeholder_text="结束日期")),
     ], className="admin-filters")], cls="admin-form")
     tabs = {name: rt.urls.build(name) for name in ("admin_users", "admin_tokens", "admin_audit")}
     return admin_page(PAGE, tabs, [filters, html.Div(id="aa-message"),
-                                   panel(f"审计日志（最近 {LIMIT} 条）", [html.Div(_table(grant, {}), id="aa-table")])],
+                                   panel(f"审计日志（最近 {LIMIT} 条）", [html.Div(_table(grant, query), id="aa-table")])],
                       page_id="admin-audit")
 
 
@@ -73,7 +81,15 @@ def _table(grant, query: dict):
                              ("target", "对象", 3), ("detail", "说明", 3), ("address", "来源地址", 2)], rows)
 
 
+def _query(values: dict) -> dict:
+    user, action = values.get("user"), values.get("action")
+    return {"user": str(user).strip()[:64] if isinstance(user, str) and user.strip() else None,
+            "action": action if action in ACTIONS else None,
+            "since": _day(values.get("from")), "until": _day(values.get("to"))}
+
+
 @callback(
+    Output(NAV_LOCATION, "href", allow_duplicate=True),
     Output("aa-table", "children"),
     Output("aa-message", "children"),
     Input("aa-user", "value"), Input("aa-action", "value"), Input("aa-dates", "start_date"),
@@ -81,10 +97,13 @@ def _table(grant, query: dict):
     prevent_initial_call=True,
 )
 def refilter(user, action, start, end):
+    """A change of the filters is a new URL (replaced in place) and the table for it."""
     try:
         grant = _admin()
     except access.Denied as exc:
-        return no_update, message(str(exc), tone="warning")
-    query = {"user": str(user).strip()[:64] if isinstance(user, str) and user.strip() else None,
-             "action": action if action in ACTIONS else None, "since": _day(start), "until": _day(end)}
-    return _table(grant, query), None
+        return no_update, no_update, message(str(exc), tone="warning")
+    query = _query({"user": user, "action": action, "from": start, "to": end})
+    href = current().urls.build(PAGE, {"user": query["user"], "action": query["action"],
+                                       "from": query["since"] and query["since"].date().isoformat(),
+                                       "to": query["until"] and query["until"].date().isoformat()})
+    return href, _table(grant, query), None

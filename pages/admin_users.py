@@ -77,7 +77,9 @@ def _tabs() -> dict[str, str]:
 def _mine(grant) -> list[dict]:
     with current().engine.connect() as conn:
         users = accounts.list_users(conn)
-    return [u for u in users if u["region_adcode"] is None or grant.allows(u["region_adcode"])]
+    # A user without a region is the provincial admins' to place.
+    return [u for u in users if (grant.allows(u["region_adcode"]) if u["region_adcode"] is not None
+                                 else grant.root.level == "province")]
 
 
 def _user_options(grant) -> list[dict]:
@@ -153,7 +155,7 @@ def change(save, disable, enable, username, role, region, password):
     rt = current()
     with rt.engine.connect() as conn:
         user = accounts.user_by_name(conn, username)
-    if user is None or (user["region_adcode"] is not None and not grant.allows(user["region_adcode"])):
+    if user is None or user["username"] not in {u["username"] for u in _mine(grant)}:
         return message("没有这个用户，或不在本账号的管辖范围内", tone="warning"), no_update, no_update
     values: dict = {}
     if trigger == "au-save":
