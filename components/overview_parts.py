@@ -55,6 +55,7 @@ class Frame:
     topojson_url: str
     scale: float
     origins: tuple[str, ...] = ()  # the origin filter's choices
+    can_list: bool = True          # project names (the stalled list): analysts and up
 
 
 # ------------------------------------------------------------------ the heading, KPIs and map
@@ -188,7 +189,7 @@ def panel_parts(data, frame: Frame, measure: str) -> dict:
                        " · 中位 ", html.B(_days(durations.start_to_production_days))]),
             info("durations"),
         ],
-        ("ov-stalled-box", "children"): stalled_list(data.stalled),
+        ("ov-stalled-box", "children"): stalled_list(data.stalled, names=frame.can_list),
         ("ov-industries", "figure"): theme.scaled(empty_figure(why) if empty else industry_bar(key), scale),
         ("ov-industries", "config"): _config("十大工业产业合同投资额", data),
         ("ov-other-industries", "children"):

@@ -28,9 +28,10 @@ def message(text: str, tone: str = "info", *, msg_id: str | None = None):
                     **props)
 
 
-def stalled_list(stalled):
+def stalled_list(stalled, *, names: bool = True):
     """签约未开工 warning lights and the largest stalled projects (domain.md §6); `stalled` is
-    views.overview.Stalled."""
+    views.overview.Stalled. Without `names` (a viewer's screen) the lights only: project names
+    are for analysts and up."""
     head = html.Div(
         [
             html.Span(["签约未开工 ", info_mark("stalled")], className="stall-title"),
@@ -41,6 +42,9 @@ def stalled_list(stalled):
         className="stall-head",
     )
     top: pd.DataFrame = stalled.top
+    if not names:
+        return html.Div([head, html.Div("项目清单需业务人员及以上权限", className="muted small", id="ov-stalled-closed")],
+                        className="stalled", id="ov-stalled")
     if top.empty:
         return html.Div([head, html.Div("没有超过3个月未开工的项目", className="muted small")], className="stalled",
                         id="ov-stalled")

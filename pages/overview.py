@@ -62,9 +62,10 @@ def refused(exc: Exception):
 
 def _frame(place: Place) -> Frame:
     rt = current()
-    return Frame(place=place, grant=rt.grant(), urls=rt.urls, geo_url=dash.get_asset_url("geo/"),
+    grant = rt.grant()
+    return Frame(place=place, grant=grant, urls=rt.urls, geo_url=dash.get_asset_url("geo/"),
                  topojson_url=dash.get_asset_url(theme.TOPOJSON_DIR), scale=screen_scale(),
-                 origins=read_catalog(rt).origins)
+                 origins=read_catalog(rt).origins, can_list=grant.actor.may("lists"))
 
 
 def page(place: Place):

@@ -131,3 +131,15 @@ def test_a_forged_redraw_for_another_region_changes_nothing(cockpit_app, as_acto
     body = redraw_payload(cockpit_app.app, "/region/520100", "", {"adcode": ZUNYI, "search": ""})
     resp = cockpit_app.client.post("/_dash-update-component", json=body)
     assert resp.status_code == 204  # PreventUpdate: nothing of 贵阳 is sent
+
+
+@pytest.mark.parametrize("role, named", [("viewer", False), ("analyst", True)])
+def test_viewers_see_stalled_counts_but_not_project_names(cockpit_app, role, named):
+    """A viewer's screen shows the 签约未开工 lights; the names of projects are for analysts and up."""
+    from tests.conftest import signed_in
+
+    client = signed_in(cockpit_app.server, role=role, region=ZUNYI)
+    body = client.post("/_dash-update-component", json=router_payload("/region/520300")).get_json()
+    box = find(body["response"]["_pages_content"]["children"], "ov-stalled")
+    assert box is not None and "超6个月" in text_of(box)
+    assert (find(box, "ov-stalled-closed") is None) == named
