@@ -169,7 +169,7 @@ def test_malformed_callback_bodies(server):
     deps = resp.get_json()
     assert any(not cb.get("clientside_function") for cb in deps), "no server-side callback registered"
     cases = fc.callback_cases(deps, _seen_values(server), random.Random(20240614))
-    assert 100 <= len(cases) <= 40 * len(deps), len(cases)  # bounded: a few dozen bodies a callback
+    assert 100 <= len(cases) <= 1500, len(cases)  # bounded; the time budget is checked below
 
     started = time.perf_counter()
     for label, body in cases:
