@@ -143,3 +143,20 @@ def test_viewers_see_stalled_counts_but_not_project_names(cockpit_app, role, nam
     box = find(body["response"]["_pages_content"]["children"], "ov-stalled")
     assert box is not None and "超6个月" in text_of(box)
     assert (find(box, "ov-stalled-closed") is None) == named
+
+
+def test_an_unreadable_region_table_fails_closed(cockpit_app, monkeypatch):
+    """If the grant cannot be worked out, the answer is an error, never unfiltered figures."""
+    from sqlalchemy.exc import OperationalError
+
+    from views.runtime import Runtime
+
+    def broken(self):
+        raise OperationalError("SELECT region", {}, Exception("no such table: region"))
+
+    client = cockpit_app.client
+    monkeypatch.setattr(Runtime, "regions", broken)
+    resp = client.post("/_dash-update-component", json=router_payload("/region/520300"))
+    body = resp.get_data(as_text=True)
+    assert resp.status_code < 500
+    assert "kpi-projects" not in body and "ov-map" not in body
