@@ -165,7 +165,7 @@ def page_template(prefix: str, bundle: Path | None) -> tuple[str, list[str]]:
 def _layout():
     rt = current()
     catalog = read_catalog(rt)
-    hrefs = {"overview": rt.urls.build("overview"), "chains": rt.urls.build("chains"), "logout": rt.urls.build("logout")}
+    hrefs = {name: rt.urls.build(name) for name in ("overview", "chains", "definitions", "logout")}
     try:
         actor = access.actor_of_request()
     except access.Denied:

@@ -48,5 +48,12 @@ def table(grid_id: str, columns: list[tuple[str, str, int]], rows: list[dict]):
     )
 
 
+def beijing(moment) -> str:
+    """A stored (naive UTC) time as 北京时间, the time every user of the cockpit reads."""
+    from datetime import timedelta
+
+    return "" if moment is None else f"{moment + timedelta(hours=8):%Y-%m-%d %H:%M:%S}"
+
+
 def field(label: str, control) -> html.Div:
     return html.Div([html.Label(label, className="filter-label"), control], className="admin-field")

@@ -6,7 +6,7 @@ from datetime import date
 
 from dash import dcc, html
 
-NAV = [("总览", "overview", "bi-map"), ("产业链图谱", "chains", "bi-diagram-3")]
+NAV = [("总览", "overview", "bi-map"), ("产业链图谱", "chains", "bi-diagram-3"), ("指标说明", "definitions", "bi-info-circle")]
 # The shell's own Location: callbacks navigate by setting it (a documented dcc pattern); the
 # page router and every page's Location follow the history change it makes.
 NAV_LOCATION = "nav"

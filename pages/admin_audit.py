@@ -11,7 +11,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 import access
-from components.admin import admin_page, field, table
+from components.admin import admin_page, beijing, field, table
 from components.panels import message, panel, refusal
 from components.routing import router_url
 from components.shell import NAV_LOCATION
@@ -74,10 +74,10 @@ def _table(grant, query: dict):
                                        regions=None if grant.root.level == "province" else set(grant.visible),
                                        limit=LIMIT)
     names = {s.adcode: s.name for s in grant.index.regions.values()}
-    rows = [{"at": f"{e['at']:%Y-%m-%d %H:%M:%S}", "actor": e["actor"], "action": ACTIONS.get(e["action"], e["action"]),
+    rows = [{"at": beijing(e["at"]), "actor": e["actor"], "action": ACTIONS.get(e["action"], e["action"]),
              "region": names.get(e["region_adcode"], "—") if e["region_adcode"] else "—",
              "target": e["target"] or "", "detail": e["detail"] or "", "address": e["address"] or ""} for e in events]
-    return table("aa-grid", [("at", "时间（UTC）", 2), ("actor", "用户", 2), ("action", "操作", 2), ("region", "地区", 1),
+    return table("aa-grid", [("at", "时间（北京时间）", 2), ("actor", "用户", 2), ("action", "操作", 2), ("region", "地区", 1),
                              ("target", "对象", 3), ("detail", "说明", 3), ("address", "来源地址", 2)], rows)
 
 

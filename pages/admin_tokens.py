@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 import access
 from auth.credentials import digest, new_token
 from auth.guard import address
-from components.admin import admin_page, field, table
+from components.admin import admin_page, beijing, field, table
 from components.panels import message, panel, refusal
 from data_access import accounts
 from urls import ROUTES
@@ -68,8 +68,8 @@ def _options(grant) -> list[dict]:
 
 def _table(grant):
     rows = [{"name": t["name"], "region": t["region_name"], "playlist": t["playlist"] or "—",
-             "by": t["created_by"], "created": f"{t['created_at']:%Y-%m-%d %H:%M}",
-             "state": f"已撤销 {t['revoked_at']:%Y-%m-%d %H:%M}" if t["revoked_at"] else "有效"} for t in _mine(grant)]
+             "by": t["created_by"], "created": beijing(t["created_at"]),
+             "state": f"已撤销 {beijing(t['revoked_at'])}" if t["revoked_at"] else "有效"} for t in _mine(grant)]
     return table("at-grid", [("name", "名称", 3), ("region", "地区", 2), ("playlist", "播放列表", 2), ("by", "创建人", 2),
                              ("created", "创建于", 2), ("state", "状态", 2)], rows)
 

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 import access
 from auth.credentials import hash_password, weak_password
 from auth.guard import address
-from components.admin import admin_page, field, table
+from components.admin import admin_page, beijing, field, table
 from components.panels import message, panel, refusal
 from data_access import accounts
 from urls import ROUTES
@@ -90,7 +90,7 @@ def _table(grant):
     rows = [{"username": u["username"], "name": u["display_name"], "role": access.ROLE_NAMES.get(u["role"], u["role"]),
              "region": u["region_name"] or "（未分配：无权查看任何数据）", "state": "已停用" if u["disabled"] else "正常",
              "password": "已设置" if u["has_password"] else "无（统一身份认证或演示）",
-             "updated": f"{u['updated_at']:%Y-%m-%d %H:%M}"} for u in _mine(grant)]
+             "updated": beijing(u["updated_at"])} for u in _mine(grant)]
     return table("au-grid", [("username", "用户名", 2), ("name", "姓名", 2), ("role", "角色", 2), ("region", "地区", 2),
                              ("state", "状态", 1), ("password", "密码", 2), ("updated", "更新于", 2)], rows)
 
