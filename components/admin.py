@@ -21,7 +21,9 @@ TABS = [("admin_users", "用户", "bi-people"), ("admin_tokens", "显示令牌",
         ("admin_audit", "审计日志", "bi-journal-text")]
 
 
-def admin_page(current: str, hrefs: dict[str, str], body: list, *, page_id: str):
+def admin_page(current: str, urls, body: list, *, page_id: str):
+    """An admin page: its title, the tabs (links built by `urls`, the URL grammar) and its body."""
+    hrefs = {route: urls.build(route) for route, _, _ in TABS}
     tabs = html.Nav(
         [dcc.Link([html.I(className=f"bi {icon} me-1"), label], href=hrefs[route],
                   className="crumb" + (" crumb-current" if route == current else "")) for route, label, icon in TABS],

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import dash
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, callback, dcc, html, no_update
 
 import access
 from components.admin import admin_page, beijing, field, table
@@ -26,15 +26,10 @@ ACTIONS = {"login": "登录", "login_failed": "登录失败", "login_locked": "�
 LIMIT = 500
 
 
-def _admin():
-    grant = current().grant()
-    access.require(grant.actor, "admin")
-    return grant
-
 
 def layout(**kwargs):
     try:
-        grant = _admin()
+        grant = current().grant(require="admin")
     except access.Denied as exc:
         return refusal("无权访问系统管理", str(exc), current().urls.build("overview"), "返回总览")
     rt = current()
@@ -50,8 +45,7 @@ def layout(**kwargs):
                                         end_date=query["until"] and query["until"].date(),
                                         start_date_placeholder_text="开始日期", end_date_placeholder_text="结束日期")),
     ], className="admin-filters")], cls="admin-form")
-    tabs = {name: rt.urls.build(name) for name in ("admin_users", "admin_tokens", "admin_audit")}
-    return admin_page(PAGE, tabs, [filters, html.Div(id="aa-message"),
+    return admin_page(PAGE, rt.urls, [filters, html.Div(id="aa-message"),
                                    panel(f"审计日志（最近 {LIMIT} 条）", [html.Div(_table(grant, query), id="aa-table")])],
                       page_id="admin-audit")
 
@@ -99,7 +93,7 @@ def _query(values: dict) -> dict:
 def refilter(user, action, start, end):
     """A change of the filters is a new URL (replaced in place) and the table for it."""
     try:
-        grant = _admin()
+        grant = current().grant(require="admin")
     except access.Denied as exc:
         return no_update, no_update, message(str(exc), tone="warning")
     query = _query({"user": user, "action": action, "from": start, "to": end})

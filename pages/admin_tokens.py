@@ -23,15 +23,10 @@ from views.runtime import current
 PAGE = "admin_tokens"
 
 
-def _admin():
-    grant = current().grant()
-    access.require(grant.actor, "admin")
-    return grant
-
 
 def layout(**_query):
     try:
-        grant = _admin()
+        grant = current().grant(require="admin")
     except access.Denied as exc:
         return refusal("无权访问系统管理", str(exc), current().urls.build("overview"), "返回总览")
     rt = current()
@@ -46,8 +41,7 @@ def layout(**_query):
         field("令牌", dcc.Dropdown(id="at-pick", options=_options(grant))),
         html.Button("撤销", id="at-revoke", className="btn btn-outline-danger"),
     ], cls="admin-form")
-    tabs = {name: rt.urls.build(name) for name in ("admin_users", "admin_tokens", "admin_audit")}
-    return admin_page(PAGE, tabs, [
+    return admin_page(PAGE, rt.urls, [
         html.Div(id="at-message"),
         html.Div([form, revoke], className="admin-forms"),
         panel("显示令牌", [html.Div(_table(grant), id="at-table")]),
@@ -87,7 +81,7 @@ def manage(create, revoke, name, region, playlist, picked):
     if trigger not in ("at-create", "at-revoke"):
         return no_update, no_update, no_update
     try:
-        grant = _admin()
+        grant = current().grant(require="admin")
     except access.Denied as exc:
         return message(str(exc), tone="warning"), no_update, no_update
     rt = current()

@@ -26,16 +26,10 @@ PAGE = "admin_users"
 USERNAME = re.compile(r"[\w.\-@]{2,64}")
 
 
-def _admin():
-    """The grant of an admin, or Denied (and audited) for anyone else."""
-    grant = current().grant()
-    access.require(grant.actor, "admin")
-    return grant
-
 
 def layout(**_query):
     try:
-        grant = _admin()
+        grant = current().grant(require="admin")
     except access.Denied as exc:
         return refusal("无权访问系统管理", str(exc), current().urls.build("overview"), "返回总览")
     rt = current()
@@ -59,7 +53,7 @@ def layout(**_query):
                   html.Button("停用", id="au-disable", className="btn btn-outline-danger me-2"),
                   html.Button("启用", id="au-enable", className="btn btn-outline-success")]),
     ], cls="admin-form")
-    return admin_page(PAGE, _tabs(), [
+    return admin_page(PAGE, current().urls, [
         html.Div(id="au-message"),
         html.Div([form, change], className="admin-forms"),
         panel("用户列表", [html.Div(_table(grant), id="au-table")]),
@@ -67,11 +61,6 @@ def layout(**_query):
 
 
 dash.register_page(__name__, path=ROUTES[PAGE][0], name="用户管理", title="用户 · 系统管理", layout=layout)
-
-
-def _tabs() -> dict[str, str]:
-    rt = current()
-    return {name: rt.urls.build(name) for name in ("admin_users", "admin_tokens", "admin_audit")}
 
 
 def _mine(grant) -> list[dict]:
@@ -112,7 +101,7 @@ def create(clicks, username, name, role, region, password):
     if not clicks:
         return no_update, no_update, no_update
     try:
-        grant = _admin()
+        grant = current().grant(require="admin")
     except access.Denied as exc:
         return message(str(exc), tone="warning"), no_update, no_update
     username, name = str(username or "").strip(), str(name or "").strip()
@@ -149,7 +138,7 @@ def change(save, disable, enable, username, role, region, password):
     if trigger not in ("au-save", "au-disable", "au-enable") or not isinstance(username, str):
         return no_update, no_update, no_update
     try:
-        grant = _admin()
+        grant = current().grant(require="admin")
     except access.Denied as exc:
         return message(str(exc), tone="warning"), no_update, no_update
     rt = current()

@@ -85,9 +85,13 @@ class Runtime:
 
     # ------------------------------------------------------------------ who is looking
 
-    def grant(self) -> access.Grant:
-        """What the actor of the current request may see (access.py decides)."""
-        return access.grant_for(access.actor_of_request(), self.regions())
+    def grant(self, require: str | None = None) -> access.Grant:
+        """What the actor of the current request may see (access.py decides); with `require`,
+        Denied unless the actor's role may do that (e.g. "admin")."""
+        grant = access.grant_for(access.actor_of_request(), self.regions())
+        if require:
+            access.require(grant.actor, require)
+        return grant
 
 
 def current() -> Runtime:
