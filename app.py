@@ -12,6 +12,7 @@ refused with the command above.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from pathlib import Path
@@ -99,8 +100,6 @@ def _runtime(settings: Settings) -> Runtime:
 
 
 def _cache_config(settings: Settings) -> dict:
-    import hashlib
-
     # Several deployments may share one Redis: keys carry a digest of their database.
     digest = hashlib.sha256(settings.database_url.encode()).hexdigest()[:12]
     if settings.cache_redis_url:

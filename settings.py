@@ -64,15 +64,6 @@ class Settings:
                 values[name] = _parse(variable, raw, cls.__dataclass_fields__[name].type)
         return replace(cls(**values), **overrides)
 
-    @property
-    def sqlite_path(self) -> Path | None:
-        """The database file of a SQLite URL, None for a server database or an in-memory one."""
-        prefix = "sqlite:///"
-        if not self.database_url.startswith(prefix):
-            return None
-        path = self.database_url[len(prefix):].split("?", 1)[0]
-        return Path(path) if path and path != ":memory:" else None
-
 
 def _parse(variable: str, raw: str, kind: str):
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from flask import Blueprint, abort, g, redirect, render_template, request
+from flask import Blueprint, abort, g, make_response, redirect, render_template, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -85,8 +85,6 @@ def _secure() -> bool:
 
 
 def current_app_response(body: str, status: int):
-    from flask import make_response
-
     response = make_response(body, status)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
@@ -84,10 +85,16 @@ def ensure_schema(engine: Engine) -> None:
             version.bump(conn)
 
 
-def head_revision() -> str:
+@lru_cache(maxsize=1)
+def _scripts() -> ScriptDirectory:
+    """The migration graph, parsed once: /ready asks for the schema's state on every probe."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    return ScriptDirectory.from_config(cfg).get_current_head()
+    return ScriptDirectory.from_config(cfg)
+
+
+def head_revision() -> str:
+    return _scripts().get_current_head()
 
 
 def state(engine: Engine) -> str:
@@ -101,9 +108,7 @@ def state(engine: Engine) -> str:
         current = MigrationContext.configure(conn).get_current_revision()
     if current == head_revision():
         return "current"
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    known = {rev.revision for rev in ScriptDirectory.from_config(cfg).walk_revisions()}
+    known = {rev.revision for rev in _scripts().walk_revisions()}
     return "behind" if current in known or current is None else "unknown"
 
 

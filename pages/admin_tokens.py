@@ -31,6 +31,7 @@ def layout(**_query):
         return refusal("无权访问系统管理", str(exc), current().urls.build("overview"), "返回总览")
     rt = current()
     regions = [{"label": r.name, "value": int(r.adcode)} for r in grant.regions(read_catalog(rt).regions).itertuples()]
+    tokens = _mine(grant)
     form = panel("新建显示令牌", [
         field("名称", dcc.Input(id="at-name", maxLength=64, className="form-control", placeholder="如：省政府三楼会议室大屏")),
         field("地区", dcc.Dropdown(id="at-region", options=regions, value=grant.root.adcode, clearable=False)),
@@ -38,13 +39,13 @@ def layout(**_query):
         html.Button("创建令牌", id="at-create", className="btn btn-outline-info"),
     ], cls="admin-form")
     revoke = panel("撤销显示令牌", [
-        field("令牌", dcc.Dropdown(id="at-pick", options=_options(grant))),
+        field("令牌", dcc.Dropdown(id="at-pick", options=_options(tokens))),
         html.Button("撤销", id="at-revoke", className="btn btn-outline-danger"),
     ], cls="admin-form")
     return admin_page(PAGE, rt.urls, [
         html.Div(id="at-message"),
         html.Div([form, revoke], className="admin-forms"),
-        panel("显示令牌", [html.Div(_table(grant), id="at-table")]),
+        panel("显示令牌", [html.Div(_table(tokens), id="at-table")]),
     ], page_id="admin-tokens")
 
 
@@ -56,14 +57,14 @@ def _mine(grant) -> list[dict]:
         return [t for t in accounts.list_tokens(conn) if grant.allows(t["region_adcode"])]
 
 
-def _options(grant) -> list[dict]:
-    return [{"label": t["name"], "value": t["name"]} for t in _mine(grant) if t["revoked_at"] is None]
+def _options(tokens: list[dict]) -> list[dict]:
+    return [{"label": t["name"], "value": t["name"]} for t in tokens if t["revoked_at"] is None]
 
 
-def _table(grant):
+def _table(tokens: list[dict]):
     rows = [{"name": t["name"], "region": t["region_name"], "playlist": t["playlist"] or "—",
              "by": t["created_by"], "created": beijing(t["created_at"]),
-             "state": f"已撤销 {beijing(t['revoked_at'])}" if t["revoked_at"] else "有效"} for t in _mine(grant)]
+             "state": f"已撤销 {beijing(t['revoked_at'])}" if t["revoked_at"] else "有效"} for t in tokens]
     return table("at-grid", [("name", "名称", 3), ("region", "地区", 2), ("playlist", "播放列表", 2), ("by", "创建人", 2),
                              ("created", "创建于", 2), ("state", "状态", 2)], rows)
 
@@ -92,7 +93,8 @@ def manage(create, revoke, name, region, playlist, picked):
         with rt.engine.begin() as conn:
             accounts.revoke_token(conn, picked)
             accounts.audit(conn, actor=grant.actor.name, action="token_revoked", target=picked, address=address())
-        return message(f"已撤销 {picked}：其屏幕在下一次请求时失去访问"), _table(grant), _options(grant)
+        tokens = _mine(grant)
+        return message(f"已撤销 {picked}：其屏幕在下一次请求时失去访问"), _table(tokens), _options(tokens)
     name = str(name or "").strip()
     if not 2 <= len(name) <= 64:
         return message("名称须为 2–64 个字符", tone="warning"), no_update, no_update
@@ -111,4 +113,5 @@ def manage(create, revoke, name, region, playlist, picked):
     url = flask.request.host_url.rstrip("/") + rt.urls.build("display", token=token)
     shown = html.Div([html.Span("已创建。请在大屏浏览器中打开下面的地址（只显示这一次）："), html.Code(url, id="at-url")],
                      className="notice notice-info", role="status")
-    return shown, _table(grant), _options(grant)
+    tokens = _mine(grant)
+    return shown, _table(tokens), _options(tokens)

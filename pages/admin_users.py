@@ -35,6 +35,7 @@ def layout(**_query):
     rt = current()
     regions = [{"label": r.name, "value": int(r.adcode)} for r in grant.regions(read_catalog(rt).regions).itertuples()]
     roles = [{"label": f"{access.ROLE_NAMES[r]}（{r}）", "value": r} for r in access.ROLES]
+    users = _mine(grant)
     form = panel("新建用户", [
         field("用户名", dcc.Input(id="au-username", maxLength=64, className="form-control")),
         field("姓名", dcc.Input(id="au-name", maxLength=64, className="form-control")),
@@ -44,7 +45,7 @@ def layout(**_query):
         html.Button("创建用户", id="au-create", className="btn btn-outline-info"),
     ], cls="admin-form")
     change = panel("修改用户", [
-        field("用户", dcc.Dropdown(id="au-pick", options=_user_options(grant))),
+        field("用户", dcc.Dropdown(id="au-pick", options=_user_options(users))),
         field("角色", dcc.Dropdown(id="au-new-role", options=roles)),
         field("地区", dcc.Dropdown(id="au-new-region", options=regions)),
         field("新密码（留空不改）", dcc.Input(id="au-new-password", type="password", maxLength=200,
@@ -56,7 +57,7 @@ def layout(**_query):
     return admin_page(PAGE, current().urls, [
         html.Div(id="au-message"),
         html.Div([form, change], className="admin-forms"),
-        panel("用户列表", [html.Div(_table(grant), id="au-table")]),
+        panel("用户列表", [html.Div(_table(users), id="au-table")]),
     ], page_id="admin-users")
 
 
@@ -71,21 +72,22 @@ def _mine(grant) -> list[dict]:
                                  else grant.root.level == "province")]
 
 
-def _user_options(grant) -> list[dict]:
-    return [{"label": f"{u['username']}（{u['display_name']}）", "value": u["username"]} for u in _mine(grant)]
+def _user_options(users: list[dict]) -> list[dict]:
+    return [{"label": f"{u['username']}（{u['display_name']}）", "value": u["username"]} for u in users]
 
 
-def _table(grant):
+def _table(users: list[dict]):
     rows = [{"username": u["username"], "name": u["display_name"], "role": access.ROLE_NAMES.get(u["role"], u["role"]),
              "region": u["region_name"] or "（未分配：无权查看任何数据）", "state": "已停用" if u["disabled"] else "正常",
              "password": "已设置" if u["has_password"] else "无（统一身份认证或演示）",
-             "updated": beijing(u["updated_at"])} for u in _mine(grant)]
+             "updated": beijing(u["updated_at"])} for u in users]
     return table("au-grid", [("username", "用户名", 2), ("name", "姓名", 2), ("role", "角色", 2), ("region", "地区", 2),
                              ("state", "状态", 1), ("password", "密码", 2), ("updated", "更新于", 2)], rows)
 
 
 def _done(grant, text: str, tone: str = "info"):
-    return message(text, tone=tone, msg_id="au-result"), _table(grant), _user_options(grant)
+    users = _mine(grant)
+    return message(text, tone=tone, msg_id="au-result"), _table(users), _user_options(users)
 
 
 @callback(
@@ -144,7 +146,7 @@ def change(save, disable, enable, username, role, region, password):
     rt = current()
     with rt.engine.connect() as conn:
         user = accounts.user_by_name(conn, username)
-    if user is None or user["username"] not in {u["username"] for u in _mine(grant)}:
+    if user is None or user["username"] not in {u["username"] for u in _mine(grant)}:  # inside the grant
         return message("没有这个用户，或不在本账号的管辖范围内", tone="warning"), no_update, no_update
     values: dict = {}
     if trigger == "au-save":

@@ -88,7 +88,10 @@ class Runtime:
     def grant(self, require: str | None = None) -> access.Grant:
         """What the actor of the current request may see (access.py decides); with `require`,
         Denied unless the actor's role may do that (e.g. "admin")."""
-        grant = access.grant_for(access.actor_of_request(), self.regions())
+        # A page asks several times per request (its place, its frame, its lists): once is enough.
+        grant = flask.g.get("grant")
+        if grant is None or grant.index is not self.regions():
+            grant = flask.g.grant = access.grant_for(access.actor_of_request(), self.regions())
         if require:
             access.require(grant.actor, require)
         return grant
