@@ -6,7 +6,9 @@ a URL they name. Nothing here reads the environment.
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
+import time
 from functools import cache
 from pathlib import Path
 
@@ -32,6 +34,9 @@ def read_only_file(path: Path) -> bool:
         return False
     mode = path.stat().st_mode
     return not (mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)) or not os.access(path, os.W_OK)
+
+
+WAL_ATTEMPTS = 200  # 10 s at most
 
 
 class ReadOnlyLogError(RuntimeError):
@@ -71,6 +76,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     # WAL lets readers (the cockpit) run while a loader writes. Set once per file, it persists;
     # asking again on every connection would take a write lock a booting worker may wait for.
-    if cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-        cur.execute("PRAGMA journal_mode=WAL")
+    # Workers starting together on a new file race to switch it, and SQLite answers the loser
+    # "locked" at once (no busy wait for a journal-mode change): try again shortly.
+    for attempt in range(WAL_ATTEMPTS):
+        try:
+            if cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cur.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == WAL_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05)
     cur.close()
