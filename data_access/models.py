@@ -21,6 +21,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
     text,
 )
@@ -160,6 +161,9 @@ class Project(Base):
     expected_jobs: Mapped[int | None] = mapped_column(Integer)
     expected_tax_yuan: Mapped[int | None] = mapped_column(BigInteger)
     responsible_unit: Mapped[str | None] = mapped_column(String(64))
+    # When the platform last recorded progress on the project (更新日期), where it says; the
+    # "no progress" warning reads it.
+    updated_on: Mapped[date | None] = mapped_column(Date)
 
     __table_args__ = (
         CheckConstraint("contract_yuan >= 0", name="contract_non_negative"),
@@ -451,3 +455,64 @@ class AuditEvent(Base):
         Index("ix_audit_log_actor", "actor", "action", "at"),
         Index("ix_audit_log_action", "action", "at"),
     )
+
+
+# ------------------------------------------------------------------ imports and settings (wave 2)
+
+class ImportBatch(Base):
+    """One imported file (data_access/imports): who brought it in, what it was, what it changed.
+
+    The SHA-256 names the file's bytes exactly; the counts are those the preview showed.
+    A batch rolled back keeps its row, with when and by whom.
+    """
+
+    __tablename__ = "import_batch"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    file_name: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(64))
+    # The importer's region: rows outside it were refused, so a rollback stays inside it too.
+    region_adcode: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    rows_total: Mapped[int] = mapped_column(Integer)
+    inserted: Mapped[int] = mapped_column(Integer)
+    updated: Mapped[int] = mapped_column(Integer)
+    unchanged: Mapped[int] = mapped_column(Integer)
+    rolled_back_at: Mapped[datetime | None] = mapped_column(DateTime)
+    rolled_back_by: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_import_batch_kind", "kind", "created_at"),)
+
+
+class ImportChange(Base):
+    """A row an import inserted or updated, with its values before, so a rollback restores them."""
+
+    __tablename__ = "import_change"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"))
+    entity: Mapped[str] = mapped_column(String(32))          # table name
+    entity_key: Mapped[str] = mapped_column(String(200))     # primary key, as JSON
+    action: Mapped[str] = mapped_column(String(8))
+    before: Mapped[str | None] = mapped_column(Text)         # the row before an update, as JSON
+
+    __table_args__ = (
+        CheckConstraint("action IN ('insert', 'update', 'delete')", name="action"),
+        Index("ix_import_change_batch", "batch_id", "id"),
+    )
+
+
+class AppSetting(Base):
+    """A setting an admin changes in the cockpit (warning thresholds, ranking weights...).
+
+    Absent keys take the default that the code declares beside each setting.
+    """
+
+    __tablename__ = "app_setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(500))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_by: Mapped[str] = mapped_column(String(64))
