@@ -28,6 +28,7 @@ from flask_caching import Cache
 from werkzeug.exceptions import HTTPException
 
 import access
+import imports_cli
 from auth import init_auth
 from auth import cli as auth_cli
 from auth.routes import logout_token
@@ -37,11 +38,12 @@ from components.plotly_bundle import installed_bundle
 from components.routing import MOUNTED
 from components.shell import APP_ERROR, UserBadge, header, shell
 from data_access import schema
-from data_access.db import get_engine, is_read_only
+from data_access.db import get_engine, is_read_only, is_timeout, require_database, set_statement_timeout, sqlite_file
 from settings import INSTANCE_DIR, Settings
 from views.catalog import read_catalog
 from views.prewarm import prewarm
 from views.runtime import EXTENSION, Runtime, current
+from web import init_web
 
 ROOT = Path(__file__).resolve().parent
 # Bootstrap 5 and its icons come from the installed bootstrap-flask package: served locally,
@@ -70,11 +72,15 @@ def create_app(settings: Settings | None = None) -> Flask:
     cannot be served as it is (the message names the command that fixes it)."""
     settings = settings or Settings.from_env()
     runtime = _runtime(settings)
+    _refuse_missing(runtime.engine, settings)
     schema.prepare(runtime.engine, upgrade_behind=settings.auto_upgrade and not is_read_only(runtime.engine))
+    # After the schema check: a migration run at start-up (COCKPIT_AUTO_UPGRADE) is not bound.
+    set_statement_timeout(runtime.engine, settings.statement_timeout_ms)
     runtime.secret = secret_for(settings.secret_key, runtime.engine)
     server = runtime_server(runtime)
     dash_app = _dash_app(server, settings)
     init_auth(server, settings, runtime.secret)
+    init_web(server)
     _routes(server, dash_app, settings)
     _warm_up(server)
     if settings.prewarm:
@@ -90,7 +96,21 @@ def runtime_server(runtime: Runtime) -> Flask:
     server.extensions[EXTENSION] = runtime
     server.cli.add_command(db_cli)
     auth_cli.register(server)
+    imports_cli.register(server)
     return server
+
+
+def _refuse_missing(engine, settings: Settings) -> None:
+    """Serving never creates a database (issue 16): a missing SQLite file or a server that does not
+    answer stops the start with a message naming COCKPIT_DATABASE_URL, and so does an empty one
+    unless COCKPIT_AUTO_UPGRADE lets the workers initialise it. `python app.py` (main) and
+    `flask --app app db upgrade` are what make a database."""
+    require_database(engine)
+    if not settings.auto_upgrade and schema.state(engine) == "empty":
+        where = engine.url.render_as_string(hide_password=True)
+        raise schema.SchemaError(
+            f"数据库 {where} 是空的（没有任何表）：请核对 COCKPIT_DATABASE_URL，或先运行 `{schema.UPGRADE_COMMAND}` 建立结构"
+            f"（或设 COCKPIT_AUTO_UPGRADE=1）（the database is empty: run `{schema.UPGRADE_COMMAND}`）。")
 
 
 def _runtime(settings: Settings) -> Runtime:
@@ -164,7 +184,7 @@ def page_template(prefix: str, bundle: Path | None) -> tuple[str, list[str]]:
 def _layout():
     rt = current()
     catalog = read_catalog(rt)
-    hrefs = {name: rt.urls.build(name) for name in ("overview", "chains", "definitions", "logout")}
+    hrefs = {name: rt.urls.build(name) for name in ("overview", "chains", "warnings", "rankings", "definitions", "logout")}
     try:
         actor = access.actor_of_request()
     except access.Denied:
@@ -173,6 +193,10 @@ def _layout():
         actor = None
     user = None
     if actor is not None:
+        if not actor.may("lists"):
+            hrefs["search"] = ""  # project search is for analysts and up: no box a viewer cannot use
+        if actor.may("import"):
+            hrefs["data"] = rt.urls.build("data")
         if actor.may("admin"):
             hrefs["admin"] = rt.urls.build("admin_users")
         session_hash = flask.g.get("session_hash")
@@ -185,7 +209,11 @@ def _layout():
 def _callback_failed(exc: Exception):
     """A callback that fails says so on the page; the browser gets no stack trace, the log does."""
     log.exception("callback failed: %s", exc)
-    dash.set_props(APP_ERROR, {"children": message("数据暂时无法加载，请稍后刷新页面重试", tone="warning")})
+    if is_timeout(exc):  # ended by COCKPIT_STATEMENT_TIMEOUT_MS, before the worker's own timeout
+        text = "查询超时：数据暂时无法加载，请缩小筛选范围或稍后重试"
+    else:
+        text = "数据暂时无法加载，请稍后刷新页面重试"
+    dash.set_props(APP_ERROR, {"children": message(text, tone="warning")})
     return None  # Dash sends no update for the callback's outputs
 
 
@@ -282,6 +310,10 @@ def db_upgrade() -> None:
 @db_cli.command("status", help="Say whether the schema is current.")
 @with_appcontext
 def db_status() -> None:
+    path = sqlite_file(current().engine.url.render_as_string(hide_password=False))
+    if path is not None and not path.is_file():
+        click.echo(f"missing ({path.resolve()})")  # asking SQLite would create an empty file
+        raise SystemExit(1)
     found = schema.state(current().engine)
     click.echo(found)
     if found != "current":

@@ -33,6 +33,11 @@ class Settings:
     auto_upgrade: bool = False
     # Largest request body accepted; a callback's request is a few kB.
     max_request_bytes: int = 1024 * 1024
+    # Largest ledger file a data manager may upload (数据管理); their requests alone may be this
+    # large (base64 in a callback: 4/3 of it), everyone else's keep max_request_bytes.
+    max_upload_bytes: int = 20 * 1024 * 1024
+    # The Chromium that renders 导出本屏 (PNG/PDF of a view): Debian's, never a downloaded one.
+    chromium: str = "/usr/bin/chromium"
     # How long a worker trusts the data version it read before asking the database again.
     version_seconds: float = 2.0
     # Signs the sign-in form's CSRF token; production (real data) refuses to start without one
@@ -48,6 +53,10 @@ class Settings:
     sso_header: str = ""
     # Send cookies with Secure (the cockpit is served over TLS by its proxy).
     secure_cookies: bool = False
+    # Longest a single SQL statement may run while serving (0: no limit). Below gunicorn's
+    # worker timeout (gunicorn.conf.py), so a slow query ends with "查询超时" in the page
+    # instead of a killed worker.
+    statement_timeout_ms: int = 15_000
 
     # (variable, field, parser) of every setting; the README's table lists the same variables.
     @classmethod

@@ -4,6 +4,7 @@ files are open."""
 from __future__ import annotations
 
 import logging
+import re
 from datetime import timedelta
 
 import flask
@@ -19,14 +20,15 @@ from .credentials import digest
 log = logging.getLogger("cockpit")
 COOKIE = "cockpit_session"
 OPEN_PATHS = {"/login", "/login/demo", "/health", "/ready", "/_favicon.ico", "/favicon.ico"}
-OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/", "/vendor/", "/plotly-bundle/", "/display/")
+OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/", "/vendor/", "/plotly-bundle/")
+DISPLAY = re.compile(r"/display/[A-Za-z0-9_\-]{1,100}")  # a display token's one segment, nothing below it
 # Refresh a session's last-seen time at most this often: a write per request would serialise
 # every reader behind SQLite's write lock.
 TOUCH_EVERY = timedelta(seconds=60)
 
 
 def is_open(path: str) -> bool:
-    return path in OPEN_PATHS or path.startswith(OPEN_PREFIXES)
+    return path in OPEN_PATHS or path.startswith(OPEN_PREFIXES) or DISPLAY.fullmatch(path) is not None
 
 
 def resolve_actor():
@@ -40,6 +42,10 @@ def resolve_actor():
         log.exception("reading the session failed")
         return jsonify(error="服务暂不可用"), 503
     if g.actor is not None:
+        if g.actor.may("import") and request.path.endswith("/_dash-update-component"):
+            # A ledger arrives base64-encoded in the upload callback's body (pages/data_manage.py).
+            request.max_content_length = max(rt.settings.max_request_bytes,
+                                              rt.settings.max_upload_bytes * 4 // 3 + 65536)
         return None
     if request.path.startswith(("/_dash-", "/api/")) or request.method != "GET":
         return jsonify(error="请先登录"), 401

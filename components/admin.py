@@ -18,7 +18,7 @@ LOCALE = {
 }
 
 TABS = [("admin_users", "用户", "bi-people"), ("admin_tokens", "显示令牌", "bi-display"),
-        ("admin_audit", "审计日志", "bi-journal-text")]
+        ("admin_audit", "审计日志", "bi-journal-text"), ("admin_settings", "预警与排名设置", "bi-sliders")]
 
 
 def admin_page(current: str, urls, body: list, *, page_id: str):
@@ -33,8 +33,9 @@ def admin_page(current: str, urls, body: list, *, page_id: str):
                     className="page admin", id=page_id)
 
 
-def table(grid_id: str, columns: list[tuple[str, str, int]], rows: list[dict]):
-    """A sortable, filterable table; columns are (field, header, flex)."""
+def table(grid_id: str, columns: list[tuple[str, str, int]], rows: list[dict], *, fit: bool = False):
+    """A sortable, filterable table; columns are (field, header, flex). `fit`: as tall as its rows
+    (a page of them at most), for tables that are often short."""
     params = {"backgroundColor": theme.PANEL, "foregroundColor": theme.TEXT, "accentColor": theme.ACCENT,
               "headerBackgroundColor": "#123a66", "headerTextColor": theme.TEXT, "fontFamily": theme.FONT_FAMILY,
               "borderColor": "rgba(51, 201, 255, 0.22)", "fontSize": 14, "headerFontSize": 14}
@@ -45,8 +46,8 @@ def table(grid_id: str, columns: list[tuple[str, str, int]], rows: list[dict]):
         columnDefs=[{"field": f, "headerName": h, "flex": w, "filter": True, "sortable": True} for f, h, w in columns],
         dashGridOptions={"theme": {"function": f"themeQuartz.withParams({json.dumps(params, ensure_ascii=False)})"},
                          "pagination": True, "paginationPageSize": 20, "suppressCellFocus": True,
-                         "localeText": LOCALE},
-        className="admin-grid", style={"height": "560px", "width": "100%"},
+                         "localeText": LOCALE, **({"domLayout": "autoHeight"} if fit else {})},
+        className="admin-grid", style={"width": "100%"} if fit else {"height": "560px", "width": "100%"},
     )
 
 

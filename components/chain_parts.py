@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from dash import dcc, html
 
 from data_access import chains
+from urls import list_link_query
 
 from . import theme
 from .chain_atlas import atlas_figure
@@ -71,7 +72,9 @@ def parts(view, frame: Frame) -> dict:
         ("ch-link-hrefs", "data"): link_hrefs,
         ("ch-head", "children"): head,
         ("ch-notices", "children"): _notices(view),
-        ("ch-panels", "children"): _panels(view, frame.scale, frame.can_list),
+        ("ch-panels", "children"): _panels(
+            view, frame.scale, frame.can_list, link_lists(view, frame),
+            (lambda code: frame.urls.build("project", code=code)) if frame.can_list else None),
         ("ch-region", "value"): scope.adcode,
         ("ch-region", "options"): region_options(frame.regions, scope),
         ("ch-period", "value"): state.period,
@@ -109,11 +112,12 @@ def _notices(view) -> list:
 
 
 def _graph(view, gid: str, figure: dict, title: str, scale: float):
-    config = theme.graph_config(title, view.scope.name, view.as_of)
+    config = theme.graph_config(title, view.scope.name, view.as_of, since=view.state.filters.date_from)
     return dcc.Graph(id=gid, figure=theme.scaled(figure, scale), config=config, className=GRAPH)
 
 
-def _panels(view, scale: float, can_list: bool = True) -> list:
+def _panels(view, scale: float, can_list: bool = True, lists: dict[str, str] | None = None,
+            file_href=None) -> list:
     state, scope, links, chain = view.state, view.scope, view.links, view.chain
     measure, link_id = state.measure, view.link_id
     label = MEASURE_LABELS[measure][0]
@@ -147,10 +151,26 @@ def _panels(view, scale: float, can_list: bool = True) -> list:
                         f"{industry_name}环节{level}分布", scale)
                  if grid["projects"].sum() else message(f"{level}在该产业统计期内都没有项目", msg_id="ch-heat-empty"))
     heat_panel = panel(f"环节 × {level}", [heat_body], cls="area-heat", info="heat")
-    return [atlas_panel, diagram_panel, gap_panel, heat_panel, _fill_panel(view, scale, can_list)]
+    return [atlas_panel, diagram_panel, gap_panel, heat_panel, _fill_panel(view, scale, can_list, lists, file_href)]
 
 
-def _fill_panel(view, scale: float, can_list: bool = True):
+def link_lists(view, frame: Frame) -> dict[str, str] | None:
+    """The lists behind the selected link's figures (all, realised, pipeline), under the page's
+    region, period, channel and origin (data_access/project_list.py 'link' entries)."""
+    if not frame.can_list or view.link_id is None:
+        return None
+    f = view.state.filters
+    query = {"from": f.date_from.isoformat() if f.date_from else None,
+             "to": f.date_to.isoformat() if f.date_to else None, "channel": f.channel, "origin": f.origin}
+
+    def href(entry):
+        return frame.urls.build("projects", list_link_query(view.scope.adcode, query, entry, view.link_id))
+
+    return {"ch-sum-actual": href("link"), "ch-sum-realised": href("link_started"),
+            "ch-sum-pipeline": href("link_pipeline"), "ch-projects-list": href("link")}
+
+
+def _fill_panel(view, scale: float, can_list: bool = True, lists: dict[str, str] | None = None, file_href=None):
     detail = view.detail
     info, chain = detail.info, view.chain
     row = chain[chain["link_id"] == view.link_id].iloc[0]
@@ -161,7 +181,7 @@ def _fill_panel(view, scale: float, can_list: bool = True):
         project_body = message(closed, msg_id="ch-projects-closed")
         candidate_body = message(closed, msg_id="ch-candidates-closed")
     else:
-        project_body = (projects_grid(projects, scale) if len(projects)
+        project_body = (projects_grid(projects, scale, file_href) if len(projects)
                         else message("该环节在本地区统计期内没有在库项目（空白）", msg_id="ch-projects-empty"))
         candidate_body = (candidates_grid(candidates, scale) if len(candidates)
                           else message("目标企业库中该环节在本地区没有线索或在谈企业，可由产业链招商补充",
@@ -169,12 +189,14 @@ def _fill_panel(view, scale: float, can_list: bool = True):
     return panel(
         f"补链：{info['name']}",
         [
-            link_summary(info, row, detail.stages, view.state.measure),
+            link_summary(info, row, detail.stages, view.state.measure, lists),
             html.Div(
                 [html.Div([html.H3(f"候选企业（按推荐分，前 {len(candidates)} 家）", className="sub-title"),
                            html.Div(candidate_body, className="grid-box")],
                           className="fill-part", id="ch-candidates-box"),
-                 html.Div([html.H3(f"在库项目（{int(row['projects']):,} 个）", className="sub-title"),
+                 html.Div([html.H3([f"在库项目（{int(row['projects']):,} 个）",
+                                    dcc.Link(" 全部清单 ›", href=lists["ch-projects-list"], id="ch-projects-list",
+                                             className="sub-link") if lists else None], className="sub-title"),
                            html.Div(project_body, className="grid-box")], className="fill-part", id="ch-projects-box")],
                 className="fill-parts",
             ),

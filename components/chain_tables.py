@@ -9,7 +9,7 @@ import json
 
 import dash_ag_grid as dag
 import pandas as pd
-from dash import html
+from dash import dcc, html
 
 from data_access.chains import LEAD_OPEN, LEAD_SIGNED, LEAD_TALKS, MEASURES
 from data_access.vocab import quality_labels
@@ -43,17 +43,19 @@ def _grid(grid_id: str, columns: list[dict], rows: list[dict], scale: float):
     )
 
 
-def projects_grid(frame: pd.DataFrame, scale: float):
-    """The link's projects (sortable): name, investor, county, state, contract, dates."""
+def projects_grid(frame: pd.DataFrame, scale: float, href_of=None):
+    """The link's projects (sortable): name, investor, county, state, contract, dates; with
+    `href_of(code)` each name links to the project's file."""
     rows = [
-        {"name": r.name, "investor": r.investor, "county": r.county, "state": r.state,
+        {"name": r.name, "href": href_of(r.code) if href_of else None, "investor": r.investor, "county": r.county, "state": r.state,
          "contract_yi": yi_value(r.contract_yuan), "signed_on": _iso(r.signed_on),
          "started_on": _iso(r.started_on), "production_on": _iso(r.production_on), "code": r.code}
         for r in frame.itertuples()
     ]
     date_width = round(DATE_WIDTH * scale)
     columns = [
-        {"field": "name", "headerName": "项目名称", "flex": 2.8, "tooltipField": "name"},
+        {"field": "name", "headerName": "项目名称", "flex": 2.8, "tooltipField": "name",
+         **({"cellRenderer": "ProjectLink"} if href_of else {})},  # assets/project_link.js
         {"field": "investor", "headerName": "投资方", "flex": 2.2, "tooltipField": "investor"},
         {"field": "county", "headerName": "县区", "flex": 1.1},
         {"field": "state", "headerName": "状态", "flex": 1.2},
@@ -97,8 +99,10 @@ def _iso(value) -> str | None:
     return None if value is None or pd.isna(value) else value.isoformat()
 
 
-def link_summary(info: dict, row, stages: dict[str, int], measure: str):
-    """The selected link in one line of figures: target, actual (realised / pipeline), gap, coverage."""
+def link_summary(info: dict, row, stages: dict[str, int], measure: str, lists: dict[str, str] | None = None):
+    """The selected link in one line of figures: target, actual (realised / pipeline), gap, coverage.
+
+    `lists` (analysts and up): the list behind 已有, 已开工(含投产) and 签约未开工, by those fact ids."""
     actual_col, target_col = MEASURES[measure]
     label = MEASURE_LABELS[measure][0]
     cls = row[f"class_{measure}"]
@@ -114,6 +118,12 @@ def link_summary(info: dict, row, stages: dict[str, int], measure: str):
         ("缺口", gap_text, "ch-sum-gap"),
         ("覆盖率", row_coverage(row, measure), "ch-sum-coverage"),
     ]
+    lists = lists or {}
+
+    def value(text, fid):
+        shown = html.Span(text, className="fact-value", id=fid)
+        return dcc.Link(shown, href=lists[fid], id=f"{fid}-list", title="查看项目清单") if fid in lists else shown
+
     head = [
         html.Span(cls, className="class-chip", style={"background": theme.COVERAGE_FILL[cls],
                                                       "color": theme.COVERAGE_TEXT[cls]}, id="ch-sum-class"),
@@ -129,8 +139,8 @@ def link_summary(info: dict, row, stages: dict[str, int], measure: str):
             html.Div(head, className="link-head"),
             html.Div(
                 [html.Span([html.Span(f"{name}（{label}）" if name in ("目标", "已有") else name, className="fact-label"),
-                            html.Span(value, className="fact-value", id=fid)], className="fact")
-                 for name, value, fid in facts]
+                            value(text, fid)], className="fact")
+                 for name, text, fid in facts]
                 + [html.Span([html.Span("目标企业库", className="fact-label"),
                               html.Span(f"线索 {fmt_int(stages[LEAD_OPEN])} · 在谈 {fmt_int(stages[LEAD_TALKS])}"
                                         f" · 已签约 {fmt_int(stages[LEAD_SIGNED])}", className="fact-value",

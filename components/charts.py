@@ -58,6 +58,8 @@ def industry_bar(frame: pd.DataFrame) -> dict:
     ordered = frame.sort_values("contract_yuan", ascending=True, kind="stable")
     fig["data"][0]["text"] = [f"{fmt_yi(v)} 亿 · {fmt_int(n)} 个"
                               for v, n in zip(ordered["contract_yuan"], ordered["projects"])]
+    if "code" in ordered:
+        fig["data"][0]["customdata"] = ordered["code"].tolist()  # a click's list (pages/overview.py)
     return fig
 
 

@@ -24,7 +24,13 @@ def filtered(data) -> bool:
     return bool(f.channel or f.origin or f.industry)
 
 
-def kpis(data) -> list:
+# The list behind each card (data_access/project_list.py entries): a rate's numerator.
+KPI_LISTS = {"projects": "all", "contract": "all", "funds": "funds", "funds_rate": "all", "start_rate": "started",
+             "production_rate": "producing", "park_rate": "in_park", "quality": "quality"}
+
+
+def kpis(data, lists: dict[str, str] | None = None) -> list:
+    """`lists`: the list URL per card key (KPI_LISTS), for analysts and up; None: no links."""
     t = data.totals
     prev = data.previous.totals if data.previous else None
     blank = data.after_data  # nothing is known about the period yet: no figure, not a zero
@@ -41,7 +47,8 @@ def kpis(data) -> list:
     def card(key, value, **kw):
         label, unit = HEADLINES[key]
         return kpi_card(label, DASH if blank else value, "" if unit == "%" or blank else unit,
-                        card_id=f"kpi-{key.replace('_', '-')}", info=key, **kw)
+                        card_id=f"kpi-{key.replace('_', '-')}", info=key,
+                        href=None if blank or not lists else lists.get(key), **kw)
 
     return [
         card("projects", fmt_int(t.projects), delta=delta("projects")),

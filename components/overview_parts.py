@@ -13,14 +13,18 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from dash import html
+from dash import dcc, html
+
+from urls import FILTER_KEYS, list_link_query
+from urls.routes import export_hrefs
 
 from . import maps, theme
 from .charts import empty_figure, industry_bar, source_bar, trend_figure
+from .export_menu import export_menu
 from .funnel import MEASURES, funnel_figure
 from .info import info, period_text
 from .navigation import crumbs, origin_choices
-from .overview_cards import activity_cards, kpis, target_panel
+from .overview_cards import KPI_LISTS, activity_cards, kpis, target_panel
 from .panels import message, parks_table, stalled_list
 from .units import DASH, fmt_int, fmt_pct, fmt_rate, fmt_yi, pct, yi_value
 
@@ -34,10 +38,11 @@ HEAD_OUTPUTS = [
     DRAWN_PART, ("ov-search", "data"), ("ov-map-data", "data"), ("ov-region-hrefs", "data"),
     ("breadcrumb", "children"), ("ov-title", "children"), ("ov-period", "children"), ("ov-chains-link", "href"),
     ("ov-problems", "children"), ("ov-kpis", "children"), ("ov-map-title", "children"), ("ov-map", "figure"),
-    ("ov-map", "config"), ("ov-map-aside", "children"), *FILTER_OUTPUTS,
+    ("ov-map", "config"), ("ov-map-aside", "children"), ("ov-map-list", "children"), ("ov-export", "children"),
+    *FILTER_OUTPUTS,
 ]
 PANEL_OUTPUTS = [
-    ("ov-panels-drawn", "data"), ("ov-funnel-data", "data"), ("ov-funnel", "figure"), ("ov-funnel", "config"),
+    ("ov-panels-drawn", "data"), ("ov-list-hrefs", "data"), ("ov-funnel-data", "data"), ("ov-funnel", "figure"), ("ov-funnel", "config"),
     ("ov-durations", "children"), ("ov-stalled-box", "children"), ("ov-industries", "figure"),
     ("ov-industries", "config"), ("ov-other-industries", "children"), ("ov-trend", "figure"), ("ov-trend", "config"),
     ("ov-sources", "figure"), ("ov-sources", "config"), ("ov-activity", "children"), ("ov-targets-box", "children"),
@@ -56,6 +61,34 @@ class Frame:
     scale: float
     origins: tuple[str, ...] = ()  # the origin filter's choices
     can_list: bool = True          # project names (the stalled list): analysts and up
+    can_export: bool = False       # 导出 (screen, deck): analysts and up
+
+
+# ------------------------------------------------------------------ the lists behind the figures
+
+def list_href(data, frame: Frame):
+    """href(entry, key) of the projects behind a figure of this view (data_access/project_list.py),
+    or None where the actor may not see project lists (a viewer sees no list links)."""
+    if not frame.can_list:
+        return None
+    return lambda entry="all", key="": frame.urls.build(
+        "projects", list_link_query(data.scope.adcode, frame.place.query, entry, key))
+
+
+def click_lists(data, frame: Frame) -> dict[str, str]:
+    """Where a click on a chart's point leads: the funnel's steps, the industry and source bars,
+    each month of the trend (its bar: signed; its line: funds in place). The browser looks the
+    point up here; a viewer's table is empty, so a click leads nowhere."""
+    href = list_href(data, frame)
+    if href is None:
+        return {}
+    out = {f"funnel:{i}": href(entry) for i, entry in enumerate(("all", "started", "producing"))}
+    out |= {f"industry:{code}": href("industry", code) for code in data.industries["code"]}
+    out |= {f"source:{name}": href("source", name) for name in data.sources["source_region"]}
+    for i, ym in enumerate(data.trend["ym"]):
+        out[f"trend:0:{i}"] = href("month", int(ym))
+        out[f"trend:1:{i}"] = href("month_funds", int(ym))
+    return out
 
 
 # ------------------------------------------------------------------ the heading, KPIs and map
@@ -70,6 +103,7 @@ def head_parts(data, frame: Frame, metric: str) -> dict:
                               focus=scope.adcode if scope.level == "county" and len(regions) > 1 else None,
                               uirevision=scope.adcode)
     word = LEVEL_WORD[scope.level] if len(regions) > 1 else "本县"
+    href = list_href(data, frame)
     return {
         DRAWN_PART: place.key,
         ("ov-search", "data"): place.search,
@@ -82,15 +116,20 @@ def head_parts(data, frame: Frame, metric: str) -> dict:
         ("breadcrumb", "children"): crumbs(_trail(frame, scope)),
         ("ov-title", "children"): f"{scope.name} · 招商引资总览",
         ("ov-period", "children"): _period(data),
+        ("ov-export", "children"): _exports(data, frame),
         ("ov-chains-link", "href"): frame.urls.build(
             "chains", {"region": None if scope.level == "province" else scope.adcode}),
         ("ov-problems", "children"): _notices(data, place.problems),
-        ("ov-kpis", "children"): kpis(data),
+        ("ov-kpis", "children"): kpis(data, None if href is None
+                                      else {key: href(entry) for key, entry in KPI_LISTS.items()}),
         ("ov-map-title", "children"): f"{word}分布",
         ("ov-map", "figure"): theme.scaled(map_fig, frame.scale),
         ("ov-map", "config"): _config(f"{word}分布地图", data, topojson_url=frame.topojson_url),
         ("ov-map-aside", "children"): [html.H3("本县园区", className="sub-title"), parks_table(data.parks)]
         if data.parks is not None else [],
+        # The map's region drills on a click; its projects are one link away.
+        ("ov-map-list", "children"): [] if href is None else dcc.Link(
+            [html.I(className="bi bi-list-ul me-1"), f"查看{scope.name}项目清单"], href=href(), id="ov-map-list-link"),
         # The filter bar follows the URL (the back button may change filters too).
         ("f-period", "value"): place.period,
         ("f-dates", "start_date"): filters.date_from,
@@ -177,8 +216,10 @@ def panel_parts(data, frame: Frame, measure: str) -> dict:
     trend_data = data.trend[["contract_yuan", "funds_yuan"]]
     quiet_trend = data.trend.empty or not trend_data.to_numpy().any()
     labels = month_labels(data.trend["ym"].tolist(), data.filters.date_from, data.as_of)
+    href = list_href(data, frame)
     return {
         ("ov-panels-drawn", "data"): frame.place.key,
+        ("ov-list-hrefs", "data"): click_lists(data, frame),
         ("ov-funnel-data", "data"): data.funnel.to_dict("list"),
         ("ov-funnel", "figure"): theme.scaled(funnel, scale),
         ("ov-funnel", "config"): _config("签约开工投产漏斗", data),
@@ -189,17 +230,20 @@ def panel_parts(data, frame: Frame, measure: str) -> dict:
                        " · 中位 ", html.B(_days(durations.start_to_production_days))]),
             info("durations"),
         ],
-        ("ov-stalled-box", "children"): stalled_list(data.stalled, names=frame.can_list),
+        ("ov-stalled-box", "children"): stalled_list(
+            data.stalled, names=frame.can_list,
+            lists={k: href("stalled", k) for k in ("", "yellow", "red")} if href else None,
+            file_href=lambda code: frame.urls.build("project", code=code)),
         ("ov-industries", "figure"): theme.scaled(empty_figure(why) if empty else industry_bar(key), scale),
-        ("ov-industries", "config"): _config("十大工业产业合同投资额", data),
+        ("ov-industries", "config"): _config("十大工业产业合同投资额", data, units="亿元、个"),
         ("ov-other-industries", "children"):
             f"另有其他产业 {fmt_yi(other['contract_yuan'].sum())} 亿元 · {fmt_int(other['projects'].sum())} 个项目",
         ("ov-trend", "figure"): theme.scaled(
             empty_figure("所选期间没有签约和到位资金" if not data.trend.empty else "所选期间尚无数据")
             if quiet_trend else trend_figure(data.trend, prev.trend if prev else None, labels), scale),
-        ("ov-trend", "config"): _config("月度签约与到位资金", data),
+        ("ov-trend", "config"): _config("月度签约与到位资金", data, units="亿元"),
         ("ov-sources", "figure"): theme.scaled(empty_figure(why) if empty else source_bar(data.sources), scale),
-        ("ov-sources", "config"): _config("投资来源地区", data),
+        ("ov-sources", "config"): _config("投资来源地区", data, units="亿元"),
         ("ov-activity", "children"): activity_cards(data),
         ("ov-targets-box", "children"): target_panel(data),
     }
@@ -228,5 +272,15 @@ def _days(value) -> str:
     return "—" if value is None else f"{value:g} 天"
 
 
+def _exports(data, frame: Frame):
+    """The 导出 menu: this view on screen (PNG, PDF) and its briefing deck."""
+    if not frame.can_export:
+        return export_menu(None, menu_id="ov-export-menu")
+    query = {k: v for k, v in frame.place.query.items() if k in FILTER_KEYS}
+    view = frame.urls.overview(data.scope.adcode, query)
+    return export_menu(export_hrefs(frame.urls, view, deck={"region": data.scope.adcode, **query}),
+                       menu_id="ov-export-menu")
+
+
 def _config(title: str, data, **extra) -> dict:
-    return theme.graph_config(title, data.scope.name, data.as_of, **extra)
+    return theme.graph_config(title, data.scope.name, data.as_of, since=data.filters.date_from or data.first, **extra)

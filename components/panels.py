@@ -28,16 +28,23 @@ def message(text: str, tone: str = "info", *, msg_id: str | None = None):
                     **props)
 
 
-def stalled_list(stalled, *, names: bool = True):
+def stalled_list(stalled, *, names: bool = True, lists: dict[str, str] | None = None, file_href=None):
     """签约未开工 warning lights and the largest stalled projects (domain.md §6); `stalled` is
     views.overview.Stalled. Without `names` (a viewer's screen) the lights only: project names
-    are for analysts and up."""
+    are for analysts and up. `lists` ('red', 'yellow', '': the list behind each count) and
+    `file_href(code)` (a project's file) make the counts and rows links."""
+    lists = lists if names and lists else {}
+
+    def count(key, body, **kw):
+        href = lists.get(key)
+        return dcc.Link(body, href=href, id=f"ov-stalled-list-{key or 'all'}", **kw) if href else html.Span(body, **kw)
+
     head = html.Div(
         [
             html.Span(["签约未开工 ", info_mark("stalled")], className="stall-title"),
-            html.Span([html.I(className="bi bi-circle-fill light-red"), f" 超6个月 {fmt_int(stalled.red)}"]),
-            html.Span([html.I(className="bi bi-circle-fill light-yellow"), f" 3–6个月 {fmt_int(stalled.yellow)}"]),
-            html.Span(f"待开工共 {fmt_int(stalled.pipeline)} 个", className="muted"),
+            count("red", [html.I(className="bi bi-circle-fill light-red"), f" 超6个月 {fmt_int(stalled.red)}"]),
+            count("yellow", [html.I(className="bi bi-circle-fill light-yellow"), f" 3–6个月 {fmt_int(stalled.yellow)}"]),
+            count("", f"待开工共 {fmt_int(stalled.pipeline)} 个", className="muted"),
         ],
         className="stall-head",
     )
@@ -51,7 +58,8 @@ def stalled_list(stalled, *, names: bool = True):
     rows = [
         html.Tr([
             html.Td(html.I(className=f"bi bi-circle-fill {'light-red' if r.days > 180 else 'light-yellow'}")),
-            html.Td(r.name, className="stall-name", title=f"{r.code} · {r.county}"),
+            html.Td(dcc.Link(r.name, href=file_href(r.code)) if file_href else r.name, className="stall-name",
+                    title=f"{r.code} · {r.county}"),
             html.Td(r.county, className="muted"),
             html.Td(f"{fmt_yi(r.contract_yuan)} 亿", className="num"),
             html.Td(f"{r.days} 天", className="num muted"),

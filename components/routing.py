@@ -15,6 +15,18 @@ from dash import dcc
 
 MOUNTED = "mounted-page"
 
+# A click on a map's region goes where the server said it leads (a store of hrefs by adcode):
+# the browser builds no URL, and a click on the region on screen changes nothing.
+MAP_DRILL_JS = """
+function (click, hrefs) {
+    const nu = window.dash_clientside.no_update;
+    const point = click && click.points && click.points[0];
+    const target = point && hrefs && hrefs[String(point.location)];
+    if (!target) { return nu; }
+    return target === window.location.pathname + window.location.search ? nu : target;
+}
+"""
+
 
 def mounted_store(page: str) -> dcc.Store:
     return dcc.Store(id={"role": MOUNTED, "page": page}, data=page)

@@ -6,7 +6,10 @@ from datetime import date
 
 from dash import dcc, html
 
-NAV = [("总览", "overview", "bi-map"), ("产业链图谱", "chains", "bi-diagram-3"), ("指标说明", "definitions", "bi-info-circle")]
+from .search_results import search_box
+
+NAV = [("总览", "overview", "bi-map"), ("产业链图谱", "chains", "bi-diagram-3"), ("预警", "warnings", "bi-exclamation-triangle"),
+       ("考核排名", "rankings", "bi-trophy"), ("指标说明", "definitions", "bi-info-circle")]
 # The shell's own Location: callbacks navigate by setting it (a documented dcc pattern); the
 # page router and every page's Location follow the history change it makes.
 NAV_LOCATION = "nav"
@@ -25,6 +28,13 @@ def _user(user: UserBadge | None, hrefs: dict[str, str]):
         return None
     parts = [html.Span([html.I(className="bi bi-person-circle me-1"), user.name], className="user-name"),
              html.Span(user.role, className="muted user-role")]
+    if "data" in hrefs:
+        parts.append(dcc.Link([html.I(className="bi bi-database-up me-1"), "数据管理"], href=hrefs["data"],
+                              className="nav-link", id="data-link"))
+    if user.logout_token and hrefs.get("search", "on"):
+        # A person's header searches projects and enterprises (a wall's has nobody to type);
+        # hrefs["search"] = "" hides it (a viewer, whose search is refused anyway).
+        parts.insert(0, search_box())
     if "admin" in hrefs:
         parts.append(dcc.Link([html.I(className="bi bi-gear me-1"), "系统管理"], href=hrefs["admin"],
                               className="nav-link", id="admin-link"))
@@ -44,7 +54,7 @@ def header(cutoff: date | None, source: str, hrefs: dict[str, str], user: UserBa
             html.Div([html.I(className="bi bi-speedometer2 me-2"), "贵州省招商引资驾驶舱"], className="brand"),
             html.Nav(
                 [dcc.Link([html.I(className=f"bi {icon} me-1"), label], href=hrefs[route], className="nav-link")
-                 for label, route, icon in NAV],
+                 for label, route, icon in NAV if route in hrefs],
                 className="cockpit-nav",
             ),
             html.Div(

@@ -98,9 +98,14 @@ def _safe_filename(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_")
 
 
-def graph_config(title: str, region_name: str, as_of: date, topojson_url: str | None = None) -> dict:
-    """dcc.Graph config: PNG download at 2x named '<title>_<region>_<date>', and a local topojson
-    URL so plotly never reaches for its CDN (engineering.md, offline trap 2)."""
+def graph_config(title: str, region_name: str, as_of: date, topojson_url: str | None = None, *,
+                 since: date | None = None, units: str | None = None) -> dict:
+    """dcc.Graph config: image downloads named '<title>_<region>_<period>' and described inside the
+    image (assets/chart_export.js reads `cockpit`), and a local topojson URL so plotly never
+    reaches for its CDN (engineering.md, offline trap 2)."""
+    period = f"{since.isoformat()} 至 {as_of.isoformat()}" if since and since <= as_of else f"截至 {as_of.isoformat()}"
+    stem = f"{title}_{region_name}_{since.isoformat()}至{as_of.isoformat()}" if since and since <= as_of else \
+        f"{title}_{region_name}_{as_of.isoformat()}"
     config = {
         "displaylogo": False,
         # Chart Studio upload: data must not leave the intranet (and it could not reach it).
@@ -109,8 +114,10 @@ def graph_config(title: str, region_name: str, as_of: date, topojson_url: str | 
         "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
         "toImageButtonOptions": {
             "format": "png",
-            "filename": _safe_filename(f"{title}_{region_name}_{as_of.isoformat()}"),
+            "filename": _safe_filename(stem),
             "scale": 2,
+            # What the downloaded image says about itself (title, region, period, units).
+            "cockpit": {"title": title, "region": region_name, "period": period, "units": units or ""},
         },
     }
     if topojson_url:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 
 def sqlite_file(url: str) -> Path | None:
@@ -88,3 +89,123 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
                 raise
             time.sleep(0.05)
     cur.close()
+
+
+# ------------------------------------------------------------------ a missing database
+
+class DatabaseMissing(RuntimeError):
+    """The configured database does not exist or does not answer; the message names the setting."""
+
+
+def require_database(engine: Engine) -> None:
+    """Refuse a SQLite file that does not exist, or a server database that does not answer.
+
+    SQLite creates a missing file on first connect and PostgreSQL's error names no setting:
+    serving must never turn a deleted file or a mistyped path into an empty database that
+    reads 0 everywhere (issue 16). Making a new database is a deploy step (`flask --app app db
+    upgrade`) or the newcomer's `python app.py`.
+    """
+    where = engine.url.render_as_string(hide_password=True)
+    path = sqlite_file(engine.url.render_as_string(hide_password=False))
+    if path is not None:
+        if not path.is_file():
+            raise DatabaseMissing(
+                f"数据库文件不存在：{path.resolve()}（COCKPIT_DATABASE_URL={where}）。请核对 COCKPIT_DATABASE_URL；"
+                f"新建数据库请运行 `flask --app app db upgrade`，演示数据请运行 `python app.py` 或 "
+                f"`python -m data_access.demo`（the database file does not exist; serving never creates one）。")
+        return
+    if engine.dialect.name == "sqlite":
+        return  # an in-memory database: nothing to miss
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        raise DatabaseMissing(f"无法连接数据库 {where}：{reason}。请核对 COCKPIT_DATABASE_URL 以及数据库服务是否运行"
+                              f"（the database does not answer）。") from None
+
+
+# ------------------------------------------------------------------ statement timeout
+
+# SQLite calls the progress handler every this many virtual-machine steps (well under a
+# millisecond): often enough to stop on time, rarely enough to cost nothing measurable.
+PROGRESS_STEPS = 10_000
+_TIMEOUT_KEY = "cockpit_statement_timeout_ms"
+_DEADLINE_KEY = "cockpit_deadline"
+_timeouts: dict[int, list[int]] = {}  # id(engine) -> [milliseconds]; engines live as long as the process
+
+
+def set_statement_timeout(engine: Engine, milliseconds: int) -> None:
+    """End any statement on this engine's connections that runs longer than `milliseconds` (0: never).
+
+    A view that would take minutes must end with a message on the page, not hold a worker until
+    gunicorn kills it. PostgreSQL enforces `statement_timeout` itself (set on each pooled
+    connection at checkout, once); SQLite gets a progress handler that interrupts the statement
+    past its deadline, measured from the statement's start (its rows' fetching included).
+    Set by the app factory for serving only: loaders, migrations and the demo build are not bound.
+    """
+    holder = _timeouts.get(id(engine))
+    if holder is not None:
+        holder[0] = int(milliseconds)
+        return
+    holder = _timeouts[id(engine)] = [int(milliseconds)]
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "checkout", lambda dbapi, record, proxy: _pg_timeout(dbapi, record, holder[0]))
+    elif engine.dialect.name == "sqlite":
+        event.listen(engine, "checkout", lambda dbapi, record, proxy: _sqlite_handler(dbapi, record))
+        event.listen(engine, "before_cursor_execute", lambda conn, *args: _sqlite_deadline(conn, holder[0]))
+        # A commit or a pool reset long after the last statement must not be interrupted.
+        event.listen(engine, "commit", lambda conn: _sqlite_deadline(conn, 0))
+        event.listen(engine, "rollback", lambda conn: _sqlite_deadline(conn, 0))
+        event.listen(engine, "reset", _sqlite_reset)
+
+
+def _pg_timeout(dbapi_connection, record, milliseconds: int) -> None:
+    if record.info.get(_TIMEOUT_KEY) == milliseconds:
+        return
+    cur = dbapi_connection.cursor()
+    try:
+        cur.execute(f"SET statement_timeout = {int(milliseconds)}")
+    finally:
+        cur.close()
+    dbapi_connection.commit()  # a SET inside a transaction would be undone by the pool's rollback
+    record.info[_TIMEOUT_KEY] = milliseconds
+
+
+def _sqlite_handler(dbapi_connection, record) -> None:
+    if _DEADLINE_KEY in record.info:
+        return
+    box: list[float | None] = [None]
+    record.info[_DEADLINE_KEY] = box
+    monotonic = time.monotonic
+
+    def past_deadline() -> int:
+        deadline = box[0]
+        return 1 if deadline is not None and monotonic() > deadline else 0
+
+    dbapi_connection.set_progress_handler(past_deadline, PROGRESS_STEPS)
+
+
+def _sqlite_reset(dbapi_connection, record, reset_state) -> None:
+    box = record.info.get(_DEADLINE_KEY)
+    if box is not None:
+        box[0] = None
+
+
+def _sqlite_deadline(conn, milliseconds: int) -> None:
+    box = conn.connection.info.get(_DEADLINE_KEY)
+    if box is not None:
+        box[0] = time.monotonic() + milliseconds / 1000 if milliseconds else None
+
+
+def is_timeout(exc: BaseException | None) -> bool:
+    """An error (or one of its causes) that is a statement ended by the timeout above."""
+    seen = 0
+    while exc is not None and seen < 20:
+        orig = exc.orig if isinstance(exc, DBAPIError) else exc
+        if getattr(orig, "sqlstate", None) == "57014":  # PostgreSQL: query_canceled
+            return True
+        if isinstance(orig, sqlite3.OperationalError) and "interrupted" in str(orig):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Index,
     ForeignKeyConstraint,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -260,9 +261,13 @@ class Visit(Base):
     # Where the visited party is, for the investor-origin filter.
     location_province: Mapped[str] = mapped_column(String(16))
     location_city: Mapped[str | None] = mapped_column(String(16))
+    # The import's key for the row (the platform's record id, or a digest of its natural key), so
+    # importing the same file again finds it; NULL for rows no import wrote (data_access/imports).
+    source_key: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         CheckConstraint("kind IN ('enterprise', 'association')", name="kind"),
+        Index("uq_visit_source_key", "source_key", unique=True),
         Index("ix_visit_date", "visited_on", "kind", "channel", "location_city"),
         Index("ix_visit_city", "city_adcode", "visited_on", "kind"),
         Index("ix_visit_county", "county_adcode", "visited_on", "kind"),
@@ -281,8 +286,10 @@ class Inspection(Base):
     channel: Mapped[str] = mapped_column(String(16))
     county_adcode: Mapped[int | None] = mapped_column(ForeignKey("region.adcode"))
     city_adcode: Mapped[int | None] = mapped_column(ForeignKey("region.adcode"))
+    source_key: Mapped[str | None] = mapped_column(String(64))  # as Visit.source_key
 
     __table_args__ = (
+        Index("uq_inspection_source_key", "source_key", unique=True),
         Index("ix_inspection_date", "inspected_on", "channel"),
         Index("ix_inspection_city", "city_adcode", "inspected_on"),
         Index("ix_inspection_county", "county_adcode", "inspected_on"),
@@ -358,9 +365,11 @@ class Lead(Base):
     # 意向投资额 as the enterprise stated it; NULL where it has not said.
     intended_yuan: Mapped[int | None] = mapped_column(BigInteger)
     project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id"))
+    source_key: Mapped[str | None] = mapped_column(String(64))  # as Visit.source_key
 
     __table_args__ = (
         CheckConstraint("stage IN ('线索', '在谈', '已签约')", name="stage"),
+        Index("uq_lead_source_key", "source_key", unique=True),
         CheckConstraint("project_id IS NULL OR stage = '已签约'", name="project_when_signed"),
         CheckConstraint("stage_on >= listed_on", name="stage_after_listing"),
         Index("ix_lead_link", "chain_link_id", "city_adcode", "county_adcode", "stage"),
@@ -502,6 +511,21 @@ class ImportChange(Base):
         CheckConstraint("action IN ('insert', 'update', 'delete')", name="action"),
         Index("ix_import_change_batch", "batch_id", "id"),
     )
+
+
+class ImportUpload(Base):
+    """A file uploaded for preview, kept until its import is confirmed (or for an hour), so the
+    confirm step re-reads exactly the previewed bytes in whichever worker serves it."""
+
+    __tablename__ = "import_upload"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(200))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (Index("ix_import_upload_created", "created_at"),)
 
 
 class AppSetting(Base):

@@ -25,7 +25,7 @@ from components.overview_parts import (
     DRAWN_PART, FILTER_OUTPUTS, HEAD_OUTPUTS, PANEL_OUTPUTS, Frame, head_parts, panel_parts,
 )
 from components.panels import panel, refusal
-from components.routing import is_mounted, mounted_store, router_url, screen_scale
+from components.routing import MAP_DRILL_JS, is_mounted, mounted_store, router_url, screen_scale
 from components.shell import NAV_LOCATION
 from data_access.scope import UnknownRegion
 from urls import ROUTES, filter_query, overview_state, period_range, search
@@ -65,7 +65,8 @@ def _frame(place: Place) -> Frame:
     grant = rt.grant()
     return Frame(place=place, grant=grant, urls=rt.urls, geo_url=dash.get_asset_url("geo/"),
                  topojson_url=dash.get_asset_url(theme.TOPOJSON_DIR), scale=screen_scale(),
-                 origins=read_catalog(rt).origins, can_list=grant.actor.may("lists"))
+                 origins=read_catalog(rt).origins, can_list=grant.actor.may("lists"),
+                 can_export=grant.actor.may("export"))
 
 
 def page(place: Place):
@@ -89,7 +90,8 @@ def page(place: Place):
             html.Div([graph("ov-map", cls="panel-graph map-graph"),
                       html.Div(part("ov-map-aside"), id="ov-map-aside", className="map-aside")],
                      className="map-row"),
-            html.Div("点击地图下钻；面包屑或浏览器后退返回上级", className="hint"),
+            html.Div([html.Span("点击地图下钻；面包屑或浏览器后退返回上级"),
+                      html.Span(part("ov-map-list"), id="ov-map-list", className="map-list-link")], className="hint"),
         ],
         cls="area-map", title_id="ov-map-title", info="map",
     )
@@ -127,6 +129,8 @@ def page(place: Place):
             dcc.Store(id="ov-map-data", data=part("ov-map-data", "data")),
             dcc.Store(id="ov-region-hrefs", data=part("ov-region-hrefs", "data")),
             dcc.Store(id="ov-funnel-data", data=part("ov-funnel-data", "data")),
+            # Where a click on a chart's point leads: the projects behind it (analysts and up).
+            dcc.Store(id="ov-list-hrefs", data=part("ov-list-hrefs", "data")),
             # The filters this view was drawn with, so mounting the filter bar changes nothing.
             dcc.Store(id="ov-search", data=part("ov-search", "data")),
             html.Div(
@@ -136,7 +140,8 @@ def page(place: Place):
                  dcc.Link([html.I(className="bi bi-diagram-3 me-1"), "本地区产业链"], className="crumb overview-link",
                           id="ov-chains-link", href=part("ov-chains-link", "href")),
                  dcc.Link([html.I(className="bi bi-info-circle me-1"), "指标说明"], className="crumb definitions-link",
-                          id="ov-definitions-link", href=rt.urls.build("definitions"))],
+                          id="ov-definitions-link", href=rt.urls.build("definitions")),
+                 html.Div(part("ov-export"), id="ov-export", className="page-export")],
                 className="page-head",
             ),
             filter_bar(period=part("f-period", "value"), date_from=part("f-dates", "start_date"),
@@ -158,18 +163,38 @@ def page(place: Place):
 
 # Drill-down: a click on a region goes to the link the server wrote for it.
 clientside_callback(
-    """
-    function (click, hrefs) {
-        const nu = window.dash_clientside.no_update;
-        const point = click && click.points && click.points[0];
-        const target = point && hrefs && hrefs[String(point.location)];
-        if (!target) { return nu; }
-        return target === window.location.pathname + window.location.search ? nu : target;
-    }
-    """,
+    MAP_DRILL_JS,
     Output(NAV_LOCATION, "href", allow_duplicate=True),
     Input("ov-map", "clickData"),
     State("ov-region-hrefs", "data"),
+    prevent_initial_call=True,
+)
+
+
+# Drill to detail: a click on a funnel step, an industry or source bar or a month of the trend
+# goes to the list the server wrote for that point (none on a viewer's screen).
+clientside_callback(
+    """
+    function (funnel, industries, sources, trend, hrefs) {
+        const nu = window.dash_clientside.no_update;
+        const trig = window.dash_clientside.callback_context.triggered;
+        const which = trig && trig.length ? trig[0].prop_id.split('.')[0] : null;
+        const click = trig && trig.length ? trig[0].value : null;
+        const p = click && click.points && click.points[0];
+        if (!p || !hrefs) { return nu; }
+        const key = which === 'ov-funnel' ? 'funnel:' + p.pointNumber
+            : which === 'ov-industries' ? 'industry:' + p.customdata
+            : which === 'ov-sources' ? 'source:' + p.y
+            : which === 'ov-trend' ? 'trend:' + p.curveNumber + ':' + p.pointNumber : null;
+        return (key && hrefs[key]) || nu;
+    }
+    """,
+    Output(NAV_LOCATION, "href", allow_duplicate=True),
+    Input("ov-funnel", "clickData"),
+    Input("ov-industries", "clickData"),
+    Input("ov-sources", "clickData"),
+    Input("ov-trend", "clickData"),
+    State("ov-list-hrefs", "data"),
     prevent_initial_call=True,
 )
 

@@ -408,3 +408,31 @@ def report(results: list[Result], facts: list[str]) -> None:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def bench_database(workdir, scale: int) -> str:
+    """The SQLite URL of a synthetic data set of `scale` projects in `workdir`, built unless there."""
+    from pathlib import Path
+
+    import bench_data
+
+    path = Path(workdir) / f"bench_{scale}.db"
+    url = f"sqlite:///{path}"
+    if not holds_bench(url, scale):
+        path.unlink(missing_ok=True)
+        print(f"building {scale:,} projects …", flush=True)
+        build(url, lambda eng, n=scale: (bench_data.make_dataset(bench_data.read_reference(eng), n), 0.0))
+    return url
+
+
+def make_app(url: str, *, plotly_bundle: bool = True):
+    """The cockpit on a bench database: its Flask server and Dash app, as the tests see them.
+    Synthetic data is not the demo, so it needs a secret like production: a throwaway one."""
+    from types import SimpleNamespace
+
+    import app as module
+    from settings import Settings
+
+    server = module.create_app(Settings(database_url=url, prewarm=False, plotly_bundle=plotly_bundle,
+                                        auto_upgrade=True, secret_key="bench-" + "x" * 40))
+    return SimpleNamespace(server=server, app=server.extensions["dash_app"])

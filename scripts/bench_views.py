@@ -33,7 +33,6 @@ for p in (ROOT, ROOT / "scripts"):
         sys.path.insert(0, str(p))
 
 import bench  # noqa: E402
-import bench_data  # noqa: E402
 from tests.view_helpers import callback_outputs, panels_payload, redraw_payload, router_payload  # noqa: E402
 
 CITIES = [520100, 520200, 520300, 520400, 520500, 520600, 522300, 522600, 522700]
@@ -213,17 +212,6 @@ def signed_page(browser, base: str, token: str):
     return context.new_page()
 
 
-def make_app(url: str, *, plotly_bundle: bool):
-    """The cockpit on a bench database: its Flask server and Dash app, as the tests see them."""
-    from types import SimpleNamespace
-
-    import app as module
-    from settings import Settings
-
-    server = module.create_app(Settings(database_url=url, prewarm=False, plotly_bundle=plotly_bundle,
-                                        auto_upgrade=True))
-    return SimpleNamespace(server=server, app=server.extensions["dash_app"])
-
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -237,12 +225,8 @@ def main(argv=None) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     report = []
     for scale in [int(s.replace("_", "")) for s in args.scales.split(",")]:
-        url = f"sqlite:///{workdir / f'bench_{scale}.db'}"
-        if not bench.holds_bench(url, scale):
-            Path(workdir / f"bench_{scale}.db").unlink(missing_ok=True)
-            print(f"building {scale:,} projects …", flush=True)
-            bench.build(url, lambda eng, n=scale: (bench_data.make_dataset(bench_data.read_reference(eng), n), 0.0))
-        app = make_app(url, plotly_bundle=args.plotly == "bundle")
+        url = bench.bench_database(workdir, scale)
+        app = bench.make_app(url, plotly_bundle=args.plotly == "bundle")
 
         from data_access.db import get_engine
         from data_access.queries import regions

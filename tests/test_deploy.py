@@ -2,8 +2,9 @@
 (COCKPIT_* variables only as set here), the repository as working directory, ports chosen free
 on 127.0.0.1 at run time.
 
-- `gunicorn -w 4 app:server` on an empty database: the workers boot together, one initialises
-  the schema under a lock, all of them serve (SQLite, and PostgreSQL when reachable);
+- `gunicorn -w 4 app:server` on an empty database with COCKPIT_AUTO_UPGRADE=1: the workers boot
+  together, one initialises the schema under a lock, all of them serve (SQLite, and PostgreSQL
+  when reachable); without it an empty or missing database is refused (tests/test_startup_refusal.py);
 - a database whose schema is behind is refused with the command that upgrades it, which works;
 - a read-only SQLite file (mode 0444) is served read-only: nothing is written, even as root;
 - two processes starting at once on one new database both come up.
@@ -192,7 +193,8 @@ def boot_gunicorn(tmp_path: Path, database_url: str) -> str:
     conf.write_text(GUNICORN_CONF.format(root=str(ROOT)))
     port, log = free_port(), tmp_path / "gunicorn.log"
     args = [sys.executable, "-m", "gunicorn", "-c", str(conf), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "app:server"]
-    with serving(args, clean_env(COCKPIT_DATABASE_URL=database_url), log) as proc:
+    env = clean_env(COCKPIT_DATABASE_URL=database_url, COCKPIT_AUTO_UPGRADE="1")
+    with serving(args, env, log) as proc:
         wait_until_healthy(proc, port, log)
         deadline = time.monotonic() + BOOT_TIMEOUT_S
         while tail(log, 10**6).count("deploy-test: worker") < WORKERS:
@@ -221,6 +223,7 @@ def boot_gunicorn(tmp_path: Path, database_url: str) -> str:
 
 def test_gunicorn_four_workers_on_an_empty_sqlite_file(tmp_path):
     db = tmp_path / "x.db"
+    db.touch()  # an empty file (a missing one is refused: serving never creates a database)
     boot_gunicorn(tmp_path, f"sqlite:///{db}")
     assert sqlite_revision(db) == head_revision()
 
@@ -384,7 +387,8 @@ print("RESULT " + json.dumps({"health": client.get("/health").status_code,
 
 def test_two_processes_starting_together_on_a_new_file(tmp_path):
     db = tmp_path / "new.db"
-    env = clean_env(COCKPIT_DATABASE_URL=f"sqlite:///{db}")
+    db.touch()
+    env = clean_env(COCKPIT_DATABASE_URL=f"sqlite:///{db}", COCKPIT_AUTO_UPGRADE="1")
     go = tmp_path / "go"
     procs = []
     try:
@@ -432,3 +436,58 @@ def test_two_python_app_py_starts_on_one_new_file(tmp_path):
             assert status == 200 and "演示账号" in body.decode(), body[:500]
             assert proc.poll() is None, tail(log)
             assert "Traceback" not in tail(log, 10**6), tail(log)
+
+
+# ------------------------------------------------------------------ 6. deploy/ files agree with the code
+
+DEPLOY = ROOT / "deploy"
+
+
+def test_the_env_example_lists_every_setting_with_no_secret():
+    from settings import Settings
+
+    text = (DEPLOY / "cockpit.env.example").read_text(encoding="utf-8")
+    listed = re.findall(r"^(COCKPIT_[A-Z_]+)=(.*)$", text, re.M)
+    assert {name for name, _ in listed} == set(Settings.variables())
+    assert dict(listed)["COCKPIT_SECRET_KEY"] == "", "the example must not carry a secret"
+    lines = text.splitlines()
+    for n, line in enumerate(lines):  # every setting says what it is, in a comment just above
+        if line.startswith("COCKPIT_") and not lines[n - 1].startswith(("#", "COCKPIT_")):
+            pytest.fail(f"no comment above {line!r}")
+
+
+def test_nginx_limits_match_the_app_and_the_config_parses(tmp_path):
+    from settings import Settings
+
+    conf = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
+    sizes = re.findall(r"client_max_body_size (\d+)m;", conf)
+    upload = Settings().max_upload_bytes * 4 // 3 + 65536  # auth/guard.py: a ledger, base64-encoded
+    assert int(sizes[0]) << 20 == Settings().max_request_bytes
+    assert int(sizes[1]) << 20 >= upload > (int(sizes[1]) - 1) << 20
+    for location in ("/_dash-component-suites/", "/assets/", "/vendor/", "/plotly-bundle/"):
+        assert location in conf, location
+    gunicorn_conf = (ROOT / "gunicorn.conf.py").read_text()
+    timeout = int(re.search(r"^timeout = (\d+)", gunicorn_conf, re.M).group(1))
+    read_timeout = int(re.search(r"proxy_read_timeout (\d+)s;", conf).group(1))
+    assert Settings().statement_timeout_ms / 1000 < timeout < read_timeout
+    nginx = shutil_which("nginx")
+    if nginx is None:
+        pytest.skip("nginx is not installed: the syntax check needs it (apt-get install nginx-light)")
+    (tmp_path / "main.conf").write_text(f"pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log; events {{}}\n"
+                                        f"http {{ include /etc/nginx/mime.types; include {DEPLOY / 'nginx.conf'}; }}\n")
+    checked = subprocess.run([nginx, "-t", "-c", str(tmp_path / "main.conf"), "-p", str(tmp_path)],
+                             capture_output=True, text=True, timeout=30)
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_the_systemd_unit_runs_gunicorn_with_the_repo_config():
+    unit = (DEPLOY / "cockpit.service").read_text(encoding="utf-8")
+    for directive in ("EnvironmentFile=/etc/cockpit/cockpit.env", "gunicorn -c /opt/cockpit/app/gunicorn.conf.py app:server",
+                      "Restart=on-failure", "NoNewPrivileges=yes", "ProtectSystem=strict", "User=cockpit"):
+        assert directive in unit, directive
+
+
+def shutil_which(name: str) -> str | None:
+    import shutil
+
+    return shutil.which(name)

@@ -21,7 +21,10 @@ ROUTES: dict[str, tuple[str, tuple[str, ...]]] = {
     "region": ("/region/<adcode>", (*FILTER_KEYS, WALL_KEY)),
     "chains": ("/chains", ("region", "industry", "link", "measure", "from", "to", "channel", "origin", WALL_KEY)),
     "project": ("/project/<code>", (WALL_KEY,)),
-    "warnings": ("/warnings", ("region", *FILTER_KEYS, WALL_KEY)),
+    # The projects behind a figure (issue 14): its region, which figure (entry, key), its filters,
+    # and the list's own sort and page.
+    "projects": ("/projects", ("region", "entry", "key", *FILTER_KEYS, "sort", "page")),
+    "warnings": ("/warnings", ("region", *FILTER_KEYS, "rule", "light", WALL_KEY)),
     "rankings": ("/rankings", ("region", "year", WALL_KEY)),
     "definitions": ("/definitions", ()),
     "login": ("/login", ("next",)),
@@ -31,6 +34,11 @@ ROUTES: dict[str, tuple[str, tuple[str, ...]]] = {
     "admin_users": ("/admin/users", ()),
     "admin_tokens": ("/admin/tokens", ()),
     "admin_audit": ("/admin/audit", ("user", "action", "from", "to")),
+    "admin_settings": ("/admin/settings", ()),
+    "data": ("/data", ("kind", "upload", "sheet", "batch", "rolled")),
+    "export_deck": ("/export/deck", ("region", *FILTER_KEYS)),
+    "export_screen": ("/export/screen", ("view", "format")),
+    "export_list": ("/export/list", ("view", "format")),
     "wall": ("/wall", ()),
     "playlist": ("/wall/<playlist>", ()),
 }
@@ -91,6 +99,23 @@ class Urls:
         if adcode is None or int(adcode) == PROVINCE_ADCODE:
             return self.build("overview", query)
         return self.build("region", query, adcode=int(adcode))
+
+
+def export_hrefs(urls: Urls, view: str, deck: dict | None = None) -> dict[str, str]:
+    """The export menu's links for a view (its own URL, as the server wrote it); with `deck`, the
+    overview's region and filters, the briefing deck of that view too."""
+    hrefs = {"png": urls.build("export_screen", {"view": view, "format": "png"}),
+             "pdf": urls.build("export_screen", {"view": view, "format": "pdf"})}
+    if deck is not None:
+        hrefs["deck"] = urls.build("export_deck", deck)
+    return hrefs
+
+
+def list_export_hrefs(urls: Urls, view: str) -> dict[str, str]:
+    """A project list's data as Excel and CSV, and the list's screen."""
+    return {"xlsx": urls.build("export_list", {"view": view, "format": "xlsx"}),
+            "csv": urls.build("export_list", {"view": view, "format": "csv"}),
+            **export_hrefs(urls, view)}
 
 
 def search(route: str, query: dict) -> str:

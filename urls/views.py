@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
+from data_access.project_list import BadEntry, Entry
 from data_access.scope import Filters
 from data_access.vocab import CHANNELS, PROVINCE_ADCODE
 
@@ -177,3 +178,82 @@ def _link(value, problems: list[str]) -> int | None:
         problems.append(f"产业链环节编号“{text[:20]}”无效，已忽略")
         return None
     return int(text)
+
+
+# ------------------------------------------------------------------ project lists (issue 14)
+
+LIST_SORTS = ("code", "name", "investor", "county", "park", "industry", "link", "channel", "status", "contract",
+              "funds", "signed_on", "started_on", "production_on", "unit")
+DEFAULT_LIST_SORT = "-contract"
+MAX_LIST_PAGE = 100_000
+
+
+@dataclass(frozen=True)
+class ListState:
+    """A project list's URL: the figure's region and filters, which figure, the list's sort and page."""
+    filters: Filters
+    period: str
+    entry: str
+    key: str
+    sort: str          # a LIST_SORTS column, '-' in front for descending
+    page: int          # 1-based
+    problems: tuple[str, ...] = ()
+
+    @property
+    def sort_column(self) -> str:
+        return self.sort.lstrip("-")
+
+    @property
+    def descending(self) -> bool:
+        return self.sort.startswith("-")
+
+
+def list_state(query: dict, *, cutoff: date, first: date | None, industries: set[str],
+               links: set[int] = frozenset()) -> ListState:
+    """The list's state: filters as the overview reads them, an entry the cockpit has a figure
+    for (else the period's projects, with a notice), a known sort column and a page number."""
+    view = overview_state(query, cutoff=cutoff, first=first, industries=industries)
+    problems = list(view.problems)
+    entry, key = str(query.get("entry") or "all"), str(query.get("key") or "")
+    try:
+        Entry(entry, key)
+        if entry == "industry" and key not in industries:
+            raise BadEntry(f"未知的产业代码“{key[:20]}”")
+        if entry.startswith("link") and links and int(key) not in links:
+            raise BadEntry(f"产业链环节“{key[:20]}”不存在")
+    except BadEntry as exc:
+        problems.append(f"{exc}，已改为全部签约项目")
+        entry, key = "all", ""
+    sort = str(query.get("sort") or DEFAULT_LIST_SORT)
+    if sort.lstrip("-") not in LIST_SORTS or sort.count("-") > 1 or (sort.count("-") and not sort.startswith("-")):
+        problems.append(f"未知的排序“{sort[:20]}”，已按合同投资额排序")
+        sort = DEFAULT_LIST_SORT
+    page_text = str(query.get("page") or "1")
+    if not (page_text.isascii() and page_text.isdigit() and 1 <= int(page_text) <= MAX_LIST_PAGE):
+        problems.append(f"页码“{page_text[:20]}”无效，已改为第1页")
+        page_text = "1"
+    return ListState(view.filters, view.period, entry, key, sort, int(page_text), tuple(problems))
+
+
+def list_query(region: int | None, filters: Filters, default_range: tuple[date, date] | None, *,
+               entry: str = "all", key: str = "", sort: str = DEFAULT_LIST_SORT, page: int = 1) -> dict:
+    """The query of a project list; defaults (province, this year, all, by contract, page 1) left out."""
+    return {
+        "region": None if region in (None, PROVINCE_ADCODE) else int(region),
+        "entry": None if entry == "all" else entry,
+        "key": key or None,
+        **filter_query(filters, default_range),
+        "sort": None if sort == DEFAULT_LIST_SORT else sort,
+        "page": None if page == 1 else page,
+    }
+
+
+def list_link_query(region: int | None, view_query: dict, entry: str = "all", key: str | int = "") -> dict:
+    """The list behind a figure of a view: the view's region and filter query (as the overview or
+    the chain page wrote it), the figure as entry and key; the list's default sort and page."""
+    return {
+        "region": None if region in (None, PROVINCE_ADCODE) else int(region),
+        "entry": None if entry == "all" else entry,
+        "key": str(key) if key not in (None, "") else None,
+        **{k: view_query.get(k) for k in ("from", "to", "channel", "origin", "industry")},
+    }

@@ -23,7 +23,7 @@ from .names import (
 from .projects import CONTRACT_2019_YUAN, PROJECTS_PER_YEAR, SURPLUS_2019, Sampler, general_projects
 
 SEED = 20191120
-GENERATOR_VERSION = "1.1"  # 1.1: 2019 and the events counted under the lifecycle rule
+GENERATOR_VERSION = "1.2"  # 1.1: 2019 and the events counted under the lifecycle rule; 1.2: update dates
 
 GROUP_ORDER = {"named": 0, "sz": 1, "sz_term": 2, "cloud": 3, "cloud_term": 4, "general": 5}
 
@@ -168,6 +168,7 @@ def generate(conn: Connection) -> dict[str, list[dict]]:
         p["id"] = pid
         p["enterprise_id"] = registry.investor_for(p)
     project_rows = _finish(ctx, projects, registry, stream("details"))
+    progress.update_dates(project_rows, stream("updates"))
 
     funds = funding.tranches(projects, stream("funding"))
     funding.calibrate_shenzhen(projects, funds)

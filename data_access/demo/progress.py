@@ -94,3 +94,35 @@ def status(p: dict, as_of: date = D.CUTOFF) -> str:
     if p["started_on"] is not None and p["started_on"] <= as_of:
         return STATUS_BUILDING
     return STATUS_SIGNED
+
+
+# The platform's last recorded progress (project.updated_on), for the 无进展 warning. Teams
+# report live projects about monthly; a share of them goes quiet, stalled projects far more
+# often (nobody reports a project that does not move). Older records carried over from before
+# the platform kept update dates have none.
+QUIET = {"stalled": 0.22, "building": 0.09, "producing": 0.04}
+REPORT_GAP_DAYS = 22      # mean days since the last report of a project reported on regularly
+QUIET_GAP_DAYS = 55       # mean days beyond 60 of a quiet project
+NO_DATE_BEFORE = date(2020, 1, 1)
+NO_DATE_SHARE = 0.35
+
+
+def update_dates(rows: list[dict], rng: np.random.Generator) -> None:
+    """Set updated_on on the project rows (in place), never before the project's last event nor
+    after the cut-off; a terminated project was last updated when it was given up."""
+    cutoff = D.CUTOFF
+    U = rng.random((len(rows), 3))
+    for p, (u_quiet, u_gap, u_none) in zip(rows, U):
+        if p["terminated_on"] is not None:
+            p["updated_on"] = p["terminated_on"]
+            continue
+        if p["signed_on"] < NO_DATE_BEFORE and u_none < NO_DATE_SHARE:
+            p["updated_on"] = None
+            continue
+        state = "producing" if p["production_on"] else "building" if p["started_on"] else "stalled"
+        if u_quiet < QUIET[state]:
+            gap = 61 + int(-math.log(max(u_gap, 1e-9)) * QUIET_GAP_DAYS)
+        else:
+            gap = int(-math.log(max(u_gap, 1e-9)) * REPORT_GAP_DAYS) % 60
+        last_event = max(d for d in (p["signed_on"], p["started_on"], p["production_on"]) if d is not None)
+        p["updated_on"] = min(cutoff, max(last_event, cutoff - timedelta(days=gap)))

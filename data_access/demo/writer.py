@@ -49,7 +49,9 @@ def _copy_rows(conn: Connection, table, rows: list[dict]) -> None:
     try:
         with cursor.copy(sql) as copy:
             for row in rows:
-                copy.write_row([row[c] for c in columns])
+                # A column the generator does not fill (a later migration's, nullable) is NULL,
+                # as insert() leaves it.
+                copy.write_row([row.get(c) for c in columns])
     finally:
         cursor.close()
 

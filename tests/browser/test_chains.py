@@ -111,7 +111,7 @@ def test_chart_download_is_named(cockpit_page):
     page = cockpit_page.goto("/chains?industry=FOOD")
     page.hover("#ch-gap .js-plotly-plot")
     with page.expect_download() as download:
-        page.click("#ch-gap .modebar-btn[data-title^='下载图表']")
+        page.click("#ch-gap .modebar-btn[data-title^='下载图片（白底 PNG']")
     assert download.value.suggested_filename.startswith("生态特色食品产业链缺口_贵州省_")
 
 

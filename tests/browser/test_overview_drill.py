@@ -3,7 +3,6 @@ download a chart, at 1920x1080 and on a 4K wall."""
 from __future__ import annotations
 
 import re
-import struct
 from datetime import date
 from pathlib import Path
 
@@ -28,11 +27,6 @@ def click_region(page: Page, adcode: str) -> None:
 
 def polygons(page: Page, n: int) -> None:
     page.wait_for_function(f"() => document.querySelectorAll('{MAP}').length === {n}")
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    return struct.unpack(">II", data[16:24])
 
 
 @pytest.mark.parametrize("cockpit_page", [(1920, 1080), (3840, 2160)], indirect=True)
@@ -72,7 +66,11 @@ def test_drill_down_and_back(cockpit_page, screenshot_dir):
 
 
 @pytest.mark.parametrize("cockpit_page", [(1920, 1080), (3840, 2160)], indirect=True)
-def test_chart_png_download(cockpit_page, tmp_path):
+def test_chart_downloads_read_on_a_white_slide(cockpit_page, tmp_path):
+    """The default download is opaque white with dark text, says what it shows inside the image,
+    is named after chart, region and period, at 2x (3x on a 4K screen); the dark one is opaque too."""
+    from PIL import Image
+
     page = cockpit_page.goto("/region/520300")
     graph = page.locator("#ov-funnel")
     page.wait_for_selector("#ov-funnel .main-svg")
@@ -82,17 +80,39 @@ def test_chart_png_download(cockpit_page, tmp_path):
     graph.hover()
     size = page.evaluate("() => { const l = document.querySelector('#ov-funnel .js-plotly-plot')._fullLayout;"
                          " return [l.width, l.height]; }")
-    with page.expect_download() as info:
-        graph.locator(".modebar-btn[data-title^='下载图表']").click()
-    download = info.value
-    name = download.suggested_filename
+    scale = 3 if page.viewport_size["width"] >= 3000 else 2
     cutoff = date.fromisoformat(page.locator("#data-cutoff").inner_text())
-    assert name == f"签约开工投产漏斗_遵义市_{cutoff.isoformat()}.png"
-    path = tmp_path / name
+    stem = f"签约开工投产漏斗_遵义市_{cutoff.year}-01-01至{cutoff.isoformat()}"
+
+    with page.expect_download() as info:
+        graph.locator(".modebar-btn[data-title^='下载图片（白底 PNG']").click()
+    download = info.value
+    assert download.suggested_filename == f"{stem}.png"
+    path = tmp_path / "light.png"
     download.save_as(path)
-    width, height = png_size(path.read_bytes())
-    assert (width, height) == (int(size[0] * 2), int(size[1] * 2))  # the chart as drawn, at 2x
-    assert width >= 800 and height >= 200
+    image = Image.open(path).convert("RGBA")
+    # The chart as drawn (at least 640x360, a slide's useful size) plus a band for its title.
+    assert image.size == (int(max(size[0], 640) * scale), int((max(size[1], 360) + 70) * scale))
+    w, h = image.size
+    for corner in [(0, 0), (w - 1, 0), (0, h - 1), (w - 1, h - 1)]:
+        assert image.getpixel(corner) == (255, 255, 255, 255), corner  # opaque white
+    assert min(px[3] for px in image.getdata()) == 255  # nothing transparent anywhere
+    grey = image.convert("L")
+    dark = sum(1 for v in grey.getdata() if v < 90)
+    assert dark > 0.002 * w * h, dark  # dark text (title, ticks, labels) on the white page
+
+    with page.expect_download() as info:
+        graph.locator(".modebar-btn[data-title^='下载矢量图']").click()
+    assert info.value.suggested_filename == f"{stem}.svg"
+    svg = Path(info.value.path()).read_text(encoding="utf-8")
+    assert "签约开工投产漏斗" in svg and "遵义市" in svg and f"数据截至 {cutoff.isoformat()}" in svg
+    assert "rgb(255, 255, 255)" in svg
+
+    with page.expect_download() as info:
+        graph.locator(".modebar-btn[data-title^='下载图片（深色']").click()
+    assert info.value.suggested_filename == f"{stem}_深色.png"
+    dark_image = Image.open(info.value.path()).convert("RGBA")
+    assert dark_image.getpixel((0, 0)) == (0x0B, 0x25, 0x45, 255)  # the panel's colour, opaque
 
 
 def test_unknown_region_page(cockpit_page):

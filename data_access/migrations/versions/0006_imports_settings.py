@@ -1,4 +1,4 @@
-"""Import history (batches and the changes they made), admin settings, project update date
+"""Import history (batches and the changes they made), staged uploads, import keys, admin settings, project update date
 
 Revision ID: 0006
 Revises: 0005
@@ -50,6 +50,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_import_change"),
     )
     op.create_index("ix_import_change_batch", "import_change", ["batch_id", "id"])
+    # Imports find the rows they wrote by these keys (data_access/imports).
+    for table in ("visit", "inspection", "lead"):
+        op.add_column(table, sa.Column("source_key", sa.String(64), nullable=True))
+        op.create_index(f"uq_{table}_source_key", table, ["source_key"], unique=True)
+    op.create_table(
+        "import_upload",
+        sa.Column("token_hash", sa.String(64), nullable=False),
+        sa.Column("actor", sa.String(64), nullable=False),
+        sa.Column("file_name", sa.String(200), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("token_hash", name="pk_import_upload"),
+    )
+    op.create_index("ix_import_upload_created", "import_upload", ["created_at"])
     op.create_table(
         "app_setting",
         sa.Column("key", sa.String(64), nullable=False),
@@ -62,6 +76,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("app_setting")
+    op.drop_table("import_upload")
+    for table in ("visit", "inspection", "lead"):
+        op.drop_index(f"uq_{table}_source_key", table_name=table)
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column("source_key")
     op.drop_table("import_change")
     op.drop_table("import_batch")
     with op.batch_alter_table("project") as batch:

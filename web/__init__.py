@@ -1,0 +1,10 @@
+"""Plain Flask routes beside the Dash pages: file downloads that a callback cannot stream."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_web(server: Flask) -> None:
+    from .exports import blueprint
+
+    server.register_blueprint(blueprint)
