@@ -31,6 +31,7 @@ import access
 import imports_cli
 from auth import init_auth
 from auth import cli as auth_cli
+from auth.limits import LIMITED_TEXT, init_limits, is_limited
 from auth.routes import logout_token
 from auth.secret import secret_for
 from components.panels import message
@@ -60,6 +61,7 @@ INDEX = """<!DOCTYPE html>
 <link rel="preload" as="script" href="{prefix}_dash-component-suites/dash/dcc/async-graph.js">
 <link rel="preload" as="fetch" crossorigin="anonymous" href="{prefix}assets/geo/guizhou-cities.geojson">
 <link rel="preload" as="fetch" crossorigin="anonymous" href="{prefix}assets/topojson/world_110m.json">
+<link rel="prefetch" as="script" href="{prefix}_dash-component-suites/dash_ag_grid/async-community.js">
 </head>
 <body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>
 </html>"""
@@ -81,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     dash_app = _dash_app(server, settings)
     init_auth(server, settings, runtime.secret)
     init_web(server)
+    init_limits(server, settings)  # after init_auth: a request's budget is its actor's
     _routes(server, dash_app, settings)
     _warm_up(server)
     if settings.prewarm:
@@ -208,6 +211,10 @@ def _layout():
 
 def _callback_failed(exc: Exception):
     """A callback that fails says so on the page; the browser gets no stack trace, the log does."""
+    if is_limited(exc):  # over the actor's budget of new views (auth/limits.py): no stack trace
+        log.warning("callback refused: %s", exc)
+        dash.set_props(APP_ERROR, {"children": message(LIMITED_TEXT, tone="warning")})
+        return None
     log.exception("callback failed: %s", exc)
     if is_timeout(exc):  # ended by COCKPIT_STATEMENT_TIMEOUT_MS, before the worker's own timeout
         text = "查询超时：数据暂时无法加载，请缩小筛选范围或稍后重试"

@@ -57,6 +57,10 @@ class Settings:
     # worker timeout (gunicorn.conf.py), so a slow query ends with "查询超时" in the page
     # instead of a killed worker.
     statement_timeout_ms: int = 15_000
+    # Per-user budgets (auth/limits.py), shared by all workers through COCKPIT_CACHE_REDIS_URL:
+    # requests that compute a view the cache lacks (cached views are never limited), and exports.
+    rate_views: str = "60/minute"
+    rate_exports: str = "20/minute"
 
     # (variable, field, parser) of every setting; the README's table lists the same variables.
     @classmethod

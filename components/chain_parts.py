@@ -11,6 +11,7 @@ from dash import dcc, html
 
 from data_access import chains
 from urls import list_link_query
+from urls.routes import export_hrefs
 
 from . import theme
 from .chain_atlas import atlas_figure
@@ -19,6 +20,7 @@ from .chain_format import MEASURE_LABELS
 from .chain_gap import gap_figure
 from .chain_heatmap import heatmap_figure
 from .chain_tables import candidates_grid, link_summary, projects_grid
+from .export_menu import export_menu
 from .chain_controls import period_options, region_options
 from .info import period_text
 from .navigation import breadcrumb_bar, crumbs, origin_choices
@@ -48,6 +50,7 @@ class Frame:
     cutoff: object = None  # the data's last day (views.catalog)
     first: object = None   # the first signing on record
     can_list: bool = True  # project and candidate lists: analysts and up (access.PERMISSIONS)
+    can_export: bool = False  # 导出本屏: analysts and up
 
 
 def parts(view, frame: Frame) -> dict:
@@ -66,6 +69,8 @@ def parts(view, frame: Frame) -> dict:
         html.Div(_period_text(f, view.as_of, view.plan, frame), className="period", id="ch-period-text"),
         dcc.Link([html.I(className="bi bi-map me-1"), "本地区总览"], className="crumb overview-link",
                  href=frame.urls.overview(scope.adcode)),
+        html.Div(export_menu(export_hrefs(frame.urls, frame.urls.build("chains", frame.query))
+                             if frame.can_export else None, menu_id="ch-export"), className="page-export"),
     ]
     return {
         ("ch-drawn", "data"): frame.search,

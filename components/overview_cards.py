@@ -65,7 +65,7 @@ def kpis(data, lists: dict[str, str] | None = None) -> list:
              note="已投产/签约"),
         card("park_rate", fmt_pct(t.in_park, t.projects), delta=delta_rate("in_park", "projects")),
         card("quality", fmt_int(t.quality), delta=delta("quality")),
-        _target_card(data),
+        _target_card(data, None if blank or not lists else lists.get("target")),
     ]
 
 
@@ -78,7 +78,7 @@ def _target_days(data) -> str:
     return f"1月1日至{data.as_of.month}月{data.as_of.day}日"
 
 
-def _target_card(data):
+def _target_card(data, href: str | None = None):
     year, target = data.target_year, data.target
     label = f"{year}年目标完成率"
     if not target:
@@ -93,7 +93,7 @@ def _target_card(data):
     narrowed = filtered(data)
     tone = None if narrowed else ("warn" if done < elapsed else "ok")
     return kpi_card(label, f"{done}%", note=("全口径 · " if narrowed else "") + f"时序进度 {elapsed}%",
-                    card_id="kpi-target", tone=tone, info="target",
+                    card_id="kpi-target", tone=tone, info="target", href=href,
                     detail=f"合同投资额 · {_target_days(data)}" + ("，不受筛选影响" if narrowed else ""))
 
 

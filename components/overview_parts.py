@@ -121,7 +121,8 @@ def head_parts(data, frame: Frame, metric: str) -> dict:
             "chains", {"region": None if scope.level == "province" else scope.adcode}),
         ("ov-problems", "children"): _notices(data, place.problems),
         ("ov-kpis", "children"): kpis(data, None if href is None
-                                      else {key: href(entry) for key, entry in KPI_LISTS.items()}),
+                                      else {**{key: href(entry) for key, entry in KPI_LISTS.items()},
+                                            "target": _target_list(data, frame)}),
         ("ov-map-title", "children"): f"{word}分布",
         ("ov-map", "figure"): theme.scaled(map_fig, frame.scale),
         ("ov-map", "config"): _config(f"{word}分布地图", data, topojson_url=frame.topojson_url),
@@ -270,6 +271,14 @@ def month_labels(months: list[int], date_from: date | None, as_of: date) -> list
 
 def _days(value) -> str:
     return "—" if value is None else f"{value:g} 天"
+
+
+def _target_list(data, frame: Frame) -> str:
+    """The projects behind the target card: signed 1 January to the period's end, every filter off
+    (what the card's completion counts)."""
+    since = date(data.target_year, 1, 1)
+    query = {"from": since.isoformat(), "to": max(since, data.as_of).isoformat()}
+    return frame.urls.build("projects", list_link_query(data.scope.adcode, query, "all"))
 
 
 def _exports(data, frame: Frame):

@@ -47,7 +47,7 @@ def _view(pathname: str, search_text: str):
                         measure=state.measure, plan=catalog.plan)
     frame = Frame(grant=grant, urls=rt.urls, query=query, search=search(PAGE, query),
                   regions=grant.regions(catalog.regions), origins=catalog.origins, plan=catalog.plan,
-                  scale=screen_scale(), can_list=grant.actor.may("lists"))
+                  scale=screen_scale(), can_list=grant.actor.may("lists"), can_export=grant.actor.may("export"))
     view = read_chain_view(rt, scope, state)
     # A county user sees their county's column only, not their neighbours' (the grid is cached
     # for the region, whoever asks).

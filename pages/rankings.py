@@ -11,6 +11,7 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html,
 
 from access import Denied
 from components import theme
+from components.export_menu import export_menu
 from components.navigation import breadcrumb_bar, crumbs
 from components.panels import message, panel, refusal
 from components.rankings_parts import formula, headline, own_row_note, ranking_grid, ranking_rows, score_chart
@@ -18,6 +19,7 @@ from components.routing import router_url, screen_scale
 from components.shell import NAV_LOCATION
 from data_access.scope import UnknownRegion
 from urls import ROUTES
+from urls.routes import export_hrefs
 from views.rankings import PAGE, RankingsPlace, rankings_place, rankings_query, read_rankings
 from views.runtime import current
 
@@ -75,6 +77,9 @@ def page(place: RankingsPlace):
             *headline(view),
             dcc.Link([html.I(className="bi bi-exclamation-triangle me-1"), "预警"], className="crumb overview-link",
                      href=rt.urls.build("warnings", {"region": None if scope.level == "province" else scope.adcode})),
+            html.Div(export_menu(export_hrefs(rt.urls, rt.urls.build(PAGE, rankings_query(scope, year)))
+                                 if grant.actor.may("export") else None, menu_id="rk-export"),
+                     className="page-export"),
         ], className="page-head"),
         html.Div([html.Label("考核年度", className="filter-label"),
                   dcc.Dropdown(id="rk-year", options=years, value=place.year, clearable=False, searchable=False,

@@ -15,6 +15,7 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html,
 
 from access import Denied
 from components import theme
+from components.export_menu import export_menu
 from components.navigation import DROPDOWN_LABELS, breadcrumb_bar, common_filters, crumbs
 from components.overview_parts import LEVEL_WORD
 from components.panels import message, panel, refusal
@@ -26,6 +27,7 @@ from data_access.scope import UnknownRegion
 from data_access.warnings import LIGHT_LABELS, LIGHTS, RULE_LABELS, RULES
 from urls import ROUTES, overview_state
 from urls import search as query_string
+from urls.routes import export_hrefs, list_export_hrefs
 from views.catalog import read_catalog
 from views.runtime import current
 from views.warnings import (
@@ -52,6 +54,13 @@ dash.register_page(__name__, path=ROUTES[PAGE][0], name="预警", title=TITLE, l
 
 def _href(place: WarningsPlace, **query) -> str:
     return current().urls.build(PAGE, {**place.query, **query})
+
+
+def _exports(place: WarningsPlace, can_list: bool) -> dict[str, str]:
+    """The screen, and for roles that see lists the list on screen as Excel and CSV."""
+    rt = current()
+    view = rt.urls.build(PAGE, place.with_list(place.rule, place.light))
+    return list_export_hrefs(rt.urls, view, "export_warnings") if can_list else export_hrefs(rt.urls, view)
 
 
 def page(place: WarningsPlace):
@@ -86,6 +95,8 @@ def page(place: WarningsPlace):
         html.Div(f"{period}按 {view.as_of} 的状态判断；已终止项目不计", className="period", id="wn-period"),
         dcc.Link([html.I(className="bi bi-trophy me-1"), "考核排名"], className="crumb overview-link",
                  href=rt.urls.build("rankings", {"region": None if scope.level == "province" else scope.adcode})),
+        html.Div(export_menu(_exports(place, can_list) if grant.actor.may("export") else None,
+                             menu_id="wn-export"), className="page-export"),
     ], className="page-head")
     filters = html.Div([
         *common_filters("wf", periods=PERIOD_OPTIONS, period=place.period, period_class="filter-period",

@@ -151,7 +151,10 @@ def cockpit_for():
     def make(database) -> Cockpit:
         url = database if isinstance(database, str) else database.url.render_as_string(hide_password=False)
         if url not in made:
-            server = module.create_app(Settings(database_url=url, prewarm=False))
+            # The shared apps serve the whole suite as a few test users: no per-user rate limits
+            # there (tests/test_rate_limits.py makes apps with tiny ones).
+            server = module.create_app(Settings(database_url=url, prewarm=False, rate_views="1000000/minute",
+                                                rate_exports="1000000/minute"))
             made[url] = Cockpit(server=server, app=server.extensions["dash_app"], module=module)
         return made[url]
 

@@ -194,6 +194,23 @@ def test_each_card_link_opens_a_list_whose_footer_shows_the_cards_number(demo_co
     assert f"超6个月 {text_of(find(listed, 'pl-total-count'))}" in text_of(red)
 
 
+@pytest.mark.parametrize("path, search, adcode", [("/", "?channel=驻点招商", None), ("/region/520300", "", 520300)])
+def test_the_target_card_lists_the_years_projects_whatever_the_filters(demo_cockpit, demo_engine, path, search,
+                                                                        adcode):
+    from components.units import fmt_yi
+
+    client = demo_cockpit.client
+    page = route(client, path, search)
+    link = find(page, "kpi-target-list")
+    assert link is not None
+    pathname, _, query = prop(link, "href").partition("?")
+    listed = route(client, pathname, "?" + query)
+    end = oracle.as_of(demo_engine, Filters())
+    year = oracle.totals(demo_engine, adcode, Filters(date_from=date(end.year, 1, 1), date_to=end))
+    assert text_of(find(listed, "pl-total-contract")) == fmt_yi(year["contract_yuan"])
+    assert "channel" not in query  # the card counts every project of the region
+
+
 def test_the_grid_pages_from_the_server_and_writes_its_state_in_the_url(demo_cockpit):
     client = demo_cockpit.client
     page = route(client, "/projects", "?entry=stalled&key=red")

@@ -17,7 +17,8 @@ from tests.conftest import signed_in
 
 
 def export(client, view: str, fmt: str = "xlsx"):
-    return client.get(f"/export/list?view={quote(view, safe='')}&format={fmt}")
+    route = "warnings" if view.startswith("/warnings") else "list"
+    return client.get(f"/export/{route}?view={quote(view, safe='')}&format={fmt}")
 
 
 def sheet_rows(data: bytes) -> tuple[dict, list[str], list[tuple]]:
@@ -124,3 +125,28 @@ def test_negative_numbers_stay_numbers():
     columns = [Column("v", "差额（亿元）", "yuan")]
     book = load_workbook(io.BytesIO(xlsx("t", [], columns, [{"v": -250_000_000}])))
     assert list(book.active.iter_rows(values_only=True))[-1][0] == -2.5
+
+
+def test_the_warnings_list_exports_the_projects_its_card_counts(cockpit_app):
+    from data_access import warnings as rules
+    from data_access.scope import Filters
+    from views.runtime import current
+    from views.warnings import read_settings
+    from tests.conftest import acting
+
+    client = signed_in(cockpit_app.server, role="analyst", region=520000)
+    resp = export(client, "/warnings?region=520300&rule=stall&light=red")
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    block, header, rows = sheet_rows(resp.data)
+    with acting(cockpit_app.server, role="analyst", region=520000):
+        rt = current()
+        scope = rt.grant().scope(520300)
+        counts = rules.counts_by_county(rt.engine, scope, Filters(), read_settings(rt))
+    assert len(rows) == sum(c["stall_red"] for c in counts.values()) > 0
+    assert {r[0] for r in rows} == {"红灯"} and header[:3] == ["预警", "项目编号", "项目名称"]
+    assert block["预警"] == "签约未开工 · 红灯" and block["地区"] == "遵义市"
+
+    county = signed_in(cockpit_app.server, role="analyst", region=520382)
+    assert export(county, "/warnings?region=520300").status_code == 403
+    viewer = signed_in(cockpit_app.server, role="viewer", region=520000)
+    assert export(viewer, "/warnings").status_code == 403

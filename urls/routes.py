@@ -39,6 +39,7 @@ ROUTES: dict[str, tuple[str, tuple[str, ...]]] = {
     "export_deck": ("/export/deck", ("region", *FILTER_KEYS)),
     "export_screen": ("/export/screen", ("view", "format")),
     "export_list": ("/export/list", ("view", "format")),
+    "export_warnings": ("/export/warnings", ("view", "format")),
     "wall": ("/wall", ()),
     "playlist": ("/wall/<playlist>", ()),
 }
@@ -111,10 +112,11 @@ def export_hrefs(urls: Urls, view: str, deck: dict | None = None) -> dict[str, s
     return hrefs
 
 
-def list_export_hrefs(urls: Urls, view: str) -> dict[str, str]:
-    """A project list's data as Excel and CSV, and the list's screen."""
-    return {"xlsx": urls.build("export_list", {"view": view, "format": "xlsx"}),
-            "csv": urls.build("export_list", {"view": view, "format": "csv"}),
+def list_export_hrefs(urls: Urls, view: str, route: str = "export_list") -> dict[str, str]:
+    """A list's data as Excel and CSV (a project list, or with route "export_warnings" the
+    warnings page's list), and the view's screen."""
+    return {"xlsx": urls.build(route, {"view": view, "format": "xlsx"}),
+            "csv": urls.build(route, {"view": view, "format": "csv"}),
             **export_hrefs(urls, view)}
 
 

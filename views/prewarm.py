@@ -15,7 +15,10 @@ from urls import chain_state
 from .catalog import read_catalog
 from .chains import prewarm_atlas
 from .overview import read_overview
+from .rankings import rank_table
+from .rankings import years as rank_years
 from .runtime import Runtime
+from .warnings import read_settings, read_warnings
 
 log = logging.getLogger("cockpit")
 LEVELS = ("province", "city")
@@ -40,5 +43,12 @@ def prewarm(rt: Runtime) -> int:
     for code in codes:
         read_overview(rt, index.get(code), filters)
         prewarm_atlas(rt, index.get(code), chain_filters)
+    # The screens a leader opens next: 预警 (every record, the page's default) and 考核排名 (the
+    # latest target year), for the province; cities' warnings are sums of the same counts.
+    values = read_settings(rt)
+    province = index.get(None)
+    read_warnings(rt, province, Filters())
+    if rank_years(rt):
+        rank_table(rt, province, max(rank_years(rt)), values)
     log.info("prewarmed %d regions' default views in %.1f s", len(codes), time.perf_counter() - started)
     return len(codes)

@@ -76,12 +76,17 @@ class RankingsView:
     tolerance: int           # yellow within this many points below 时序进度
 
 
+def rank_table(rt: Runtime, area: RegionScope, year: int, values: Values) -> rankings.Ranking:
+    """The ranking of the area's members for a year, whoever asks (cached; prewarmed)."""
+    return rt.cached("rankings", (area, year, values), lambda: rankings.rank_table(
+        rt.engine, rt.regions(), area, year, values, executor=_readers))
+
+
 def read_rankings(rt: Runtime, scope: RegionScope, year: int) -> RankingsView:
     values = read_settings(rt)
     index = rt.regions()
     area = index.regions[scope.parent_adcode] if scope.level == "county" else scope
-    table = rt.cached("rankings", (area, year, values), lambda: rankings.rank_table(
-        rt.engine, index, area, year, values, executor=_readers))
+    table = rank_table(rt, area, year, values)
     grant = rt.grant()
     rows = grant.only_visible(table.rows)
     complete = len(rows) == len(table.rows)

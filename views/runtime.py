@@ -36,6 +36,9 @@ class Runtime:
         self.secret = ""  # signs the sign-in form (auth/secret.py), set by the app factory
         self._version: tuple[float, str] | None = None
         self._memo: dict[str, tuple[str, object]] = {}
+        # Called before a request computes what the cache lacks: the actor's rate limit
+        # (auth/limits.py) raises werkzeug's TooManyRequests over the budget; a no-op otherwise.
+        self.charge_miss: Callable[[], None] = lambda: None
 
     # ------------------------------------------------------------------ the data version
 
@@ -64,6 +67,7 @@ class Runtime:
         hit = self.cache.get(key)
         if hit is not None:
             return hit
+        self.charge_miss()
         value = compute()
         self.cache.set(key, value)
         return value

@@ -200,3 +200,14 @@ def warning_page(rt: Runtime, place: WarningsPlace, *, sort: list[tuple[str, boo
                                    limit),
                      lambda: rules.warning_list(rt.engine, place.scope, place.filters, values, place.rule,
                                                 place.light, sort=sort, start=start, limit=limit))
+
+
+EXPORT_ROWS = 200_000  # a list exported whole, up to this many rows (the province's has a few thousand)
+
+
+def warning_rows(rt: Runtime, place: WarningsPlace) -> pd.DataFrame:
+    """Every row of the list the place shows, in the page's default order (the export's rows)."""
+    values = read_settings(rt)
+    frame, _ = rules.warning_list(rt.engine, place.scope, place.filters, values, place.rule, place.light,
+                                  start=0, limit=EXPORT_ROWS)
+    return frame

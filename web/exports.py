@@ -21,6 +21,7 @@ from auth.guard import COOKIE, audit
 from data_access import accounts
 from data_access import chains as chain_data
 from data_access.scope import UnknownRegion
+from data_access.warnings import LIGHT_LABELS, RULE_LABELS
 from exports.briefing import briefing_of
 from exports.deck import build_deck
 from exports.screen import RenderFailed, element_png, render
@@ -28,6 +29,7 @@ from exports.sheets import Column, csv_bytes, xlsx
 from urls import ROUTES
 from views.catalog import read_catalog
 from views.details import list_place, list_rows
+from views.warnings import warning_rows, warnings_place
 from views.overview import overview_place, read_overview
 from views.runtime import current
 
@@ -234,5 +236,59 @@ def project_list():
     audit(rt, actor=grant.actor.name, action="export", region=place.scope.adcode,
           target=f"清单 {fmt.upper()} {len(rows)}行", detail=view[:500])
     name = f"项目清单_{place.scope.name}_{place.title}_{now:%Y%m%d}.{fmt}".replace("/", "_").replace(" ", "")
+    return send_file(io.BytesIO(body), mimetype=XLSX if fmt == "xlsx" else "text/csv; charset=utf-8",
+                     as_attachment=True, download_name=name)
+
+
+WARNING_COLUMNS = [
+    Column("light", "预警"), Column("code", "项目编号"), Column("name", "项目名称"), Column("investor", "投资方"),
+    Column("county", "县(市、区)"), Column("industry", "行业"), Column("contract_yuan", "合同投资额（亿元）", "yuan"),
+    Column("funds_yuan", "到位资金（亿元）", "yuan"), Column("signed_on", "签约日期", "date"),
+    Column("planned_start_on", "计划开工日期", "date"), Column("started_on", "开工日期", "date"),
+    Column("planned_production_on", "计划投产日期", "date"), Column("updated_on", "更新日期", "date"),
+    Column("days", "已持续（天）", "int"), Column("responsible_unit", "责任单位"),
+]
+
+
+@blueprint.get(ROUTES["export_warnings"][0])
+def warnings_list():
+    """The warnings page's list as Excel or CSV: ?view=<the warnings page's URL>&format=xlsx|csv."""
+    rt = current()
+    fmt = request.args.get("format", "xlsx")
+    view = request.args.get("view", "")
+    if fmt not in ("xlsx", "csv") or not view.startswith("/") or len(view) > 1000:
+        return _plain("导出参数无效", 400)
+    path, _, query = view.partition("?")
+    try:
+        grant = rt.grant(require="export")
+        access.require(grant.actor, "lists")
+        place = warnings_place(rt, path, "?" + query)
+    except access.Denied as exc:
+        return _plain(f"无权导出：{exc}", 403)
+    except UnknownRegion as exc:
+        return _plain(str(exc) or "没有这个地区", 404)
+    try:
+        with _slot(grant.actor.name):
+            frame = warning_rows(rt, place)
+            rows = [{**r, "light": LIGHT_LABELS.get(r["light"], r["light"])} for r in frame.to_dict("records")]
+            now = datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(hours=8)
+            f = place.filters
+            what = RULE_LABELS[place.rule] + (f" · {LIGHT_LABELS[place.light]}" if place.light else "")
+            cutoff = read_catalog(rt).cutoff
+            block = [("地区", place.scope.name), ("预警", what),
+                     ("签约期间", f"{f.date_from or '不限'} 至 {f.date_to or cutoff}"),
+                     ("筛选", "；".join(x for x in (f.channel and f"招商方式：{f.channel}",
+                                                   f.origin and f"投资方所在地：{f.origin}",
+                                                   f.industry and f"行业：{f.industry}") if x) or "无"),
+                     ("数据截至", str(cutoff)), ("项目数", f"{len(rows):,}"),
+                     ("导出时间", f"{now:%Y-%m-%d %H:%M}（北京时间）"), ("导出人", grant.actor.label or grant.actor.name)]
+            title = f"{place.scope.name}预警清单"
+            body = xlsx(title, block, WARNING_COLUMNS, rows) if fmt == "xlsx" else \
+                csv_bytes(block, WARNING_COLUMNS, rows)
+    except Busy:
+        return _plain("您已有导出正在进行，请稍后再试", 429)
+    audit(rt, actor=grant.actor.name, action="export", region=place.scope.adcode,
+          target=f"预警清单 {fmt.upper()} {len(rows)}行", detail=view[:500])
+    name = f"预警清单_{place.scope.name}_{RULE_LABELS[place.rule]}_{now:%Y%m%d}.{fmt}"
     return send_file(io.BytesIO(body), mimetype=XLSX if fmt == "xlsx" else "text/csv; charset=utf-8",
                      as_attachment=True, download_name=name)
