@@ -16,6 +16,7 @@ import pandas as pd
 from data_access import rankings
 from data_access.rankings import Ranking
 from data_access.scope import RegionScope, UnknownRegion
+from data_access.settings_store import Values
 from data_access.vocab import PROVINCE_ADCODE
 from urls import search as query_string
 
