@@ -25,6 +25,7 @@ from dash import ALL, Dash, State
 from flask import Flask, abort, jsonify, request, send_from_directory
 from flask.cli import with_appcontext
 from flask_caching import Cache
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 import access
@@ -126,8 +127,11 @@ def _cache_config(settings: Settings) -> dict:
     # Several deployments may share one Redis: keys carry a digest of their database.
     digest = hashlib.sha256(settings.database_url.encode()).hexdigest()[:12]
     if settings.cache_redis_url:
+        # A Redis that does not answer costs half a second, then views/runtime.SharedCache stops
+        # asking it for a while (the OS's connect timeout would hold every request for minutes).
         config = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings.cache_redis_url,
-                  "CACHE_KEY_PREFIX": f"cockpit:{digest}:"}
+                  "CACHE_KEY_PREFIX": f"cockpit:{digest}:",
+                  "CACHE_OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}}
     else:
         config = {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000}
     config["CACHE_DEFAULT_TIMEOUT"] = settings.cache_seconds
@@ -218,6 +222,8 @@ def _callback_failed(exc: Exception):
     log.exception("callback failed: %s", exc)
     if is_timeout(exc):  # ended by COCKPIT_STATEMENT_TIMEOUT_MS, before the worker's own timeout
         text = "查询超时：数据暂时无法加载，请缩小筛选范围或稍后重试"
+    elif isinstance(exc, (OperationalError, InterfaceError)):  # the database does not answer
+        text = "数据暂不可用：数据库暂时无法访问，请稍后刷新重试"
     else:
         text = "数据暂时无法加载，请稍后刷新页面重试"
     dash.set_props(APP_ERROR, {"children": message(text, tone="warning")})
@@ -253,7 +259,7 @@ def _routes(server: Flask, dash_app: Dash, settings: Settings) -> None:
             checks["database"] = f"unreachable: {type(exc).__name__}"
         if settings.cache_redis_url:
             try:
-                rt.cache.cache._write_client.ping()
+                rt.cache.ping()
                 checks["redis"] = "ok"
             except Exception as exc:  # noqa: BLE001
                 checks["redis"] = f"unreachable: {type(exc).__name__}"

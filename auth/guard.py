@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+import time
+from collections import OrderedDict
 from datetime import timedelta
 
 import flask
@@ -39,8 +42,12 @@ def resolve_actor():
     try:
         g.actor = _from_sso(rt) or _from_session(rt)
     except SQLAlchemyError:
-        log.exception("reading the session failed")
-        return jsonify(error="服务暂不可用"), 503
+        g.actor = _recently_seen()
+        if g.actor is None:
+            log.exception("reading the session failed")
+            return jsonify(error="服务暂不可用"), 503
+        log.warning("database unreachable: %s served from the session checked at most %s ago",
+                    g.actor.name, OUTAGE_GRACE)
     if g.actor is not None:
         if g.actor.may("import") and request.path.endswith("/_dash-update-component"):
             # A ledger arrives base64-encoded in the upload callback's body (pages/data_manage.py).
@@ -51,6 +58,36 @@ def resolve_actor():
         return jsonify(error="请先登录"), 401
     target = request.full_path if request.query_string else request.path
     return redirect(rt.urls.build("login", {"next": target if target != "/" else None}))
+
+
+# While the database is unreachable, a session it confirmed within OUTAGE_GRACE is still honoured
+# in this worker, so cached views keep being served (issue 16); nothing new is trusted meanwhile:
+# no sign-in, no unknown cookie. Bounded, oldest forgotten first.
+OUTAGE_GRACE = timedelta(minutes=10)
+_SEEN_MAX = 10_000
+_seen: OrderedDict[str, tuple[float, Actor]] = OrderedDict()
+_seen_lock = threading.Lock()
+
+
+def _remember(token_hash: str, actor: Actor) -> None:
+    with _seen_lock:
+        _seen[token_hash] = (time.monotonic(), actor)
+        _seen.move_to_end(token_hash)
+        while len(_seen) > _SEEN_MAX:
+            _seen.popitem(last=False)
+
+
+def _recently_seen() -> Actor | None:
+    token = request.cookies.get(COOKIE)
+    if not token or len(token) > 100:
+        return None
+    token_hash = digest(token)
+    with _seen_lock:
+        found = _seen.get(token_hash)
+    if found is None or time.monotonic() - found[0] > OUTAGE_GRACE.total_seconds():
+        return None
+    g.session_hash = token_hash
+    return found[1]
 
 
 def _from_session(rt) -> Actor | None:
@@ -88,6 +125,7 @@ def _from_session(rt) -> Actor | None:
         with rt.engine.begin() as conn:
             accounts.touch_session(conn, token_hash, now)
     g.session_hash = token_hash
+    _remember(token_hash, actor)
     return actor
 
 

@@ -64,7 +64,10 @@ def get_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # A server that does not answer fails a connection in 3 s (libpq would wait for the OS), so a
+    # page says the data is unavailable instead of holding a worker.
+    connect = {"connect_timeout": 3} if url.startswith("postgresql") else {}
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args=connect)
 
 
 def is_read_only(engine: Engine) -> bool:

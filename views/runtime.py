@@ -7,13 +7,16 @@ and two apps in one process (the tests' SQLite and PostgreSQL) never share a dat
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable
 from typing import TypeVar
 
 import flask
+from cachelib import SimpleCache
 from flask_caching import Cache
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 import access
 from data_access import version
@@ -24,13 +27,78 @@ from urls import Urls
 
 T = TypeVar("T")
 EXTENSION = "cockpit"
+log = logging.getLogger("cockpit")
+
+
+class SharedCache:
+    """The view cache (flask-caching; Redis in production) that survives its store going away.
+
+    When the store fails (Redis stopped, unreachable, timing out) the cockpit keeps serving: answers
+    are computed from the database and kept in this process's own small cache, and the shared store
+    is tried again after `retry_seconds`, so a dead Redis costs one short timeout per worker per
+    period rather than one per request. Nothing is lost but sharing between workers.
+    """
+
+    def __init__(self, cache: Cache, retry_seconds: float = 10.0) -> None:
+        self.shared = cache
+        self.local = SimpleCache(threshold=500)
+        self.retry_seconds = retry_seconds
+        self._down_until = 0.0
+
+    def init_app(self, app, config: dict) -> None:
+        self.shared.init_app(app, config=config)
+
+    def _store(self):
+        return self.local if time.monotonic() < self._down_until else self.shared
+
+    def _failed(self, exc: Exception) -> None:
+        if time.monotonic() >= self._down_until:
+            log.warning("view cache store failed (%s): serving from this worker's cache for %.0f s",
+                        exc.__class__.__name__, self.retry_seconds)
+        self._down_until = time.monotonic() + self.retry_seconds
+
+    def get(self, key: str):
+        store = self._store()
+        try:
+            return store.get(key)
+        except Exception as exc:  # noqa: BLE001 - any failure of the store is a miss, never a 500
+            self._failed(exc)
+            return self.local.get(key)
+
+    def set(self, key: str, value, timeout: int | None = None) -> None:
+        store = self._store()
+        try:
+            store.set(key, value, timeout=timeout)
+        except Exception as exc:  # noqa: BLE001
+            self._failed(exc)
+            self.local.set(key, value, timeout=timeout)
+
+    def clear(self) -> None:
+        """Forget every view (benchmarks measure the uncached path with it)."""
+        self.local.clear()
+        try:
+            self.shared.clear()
+        except Exception as exc:  # noqa: BLE001
+            self._failed(exc)
+
+    def ping(self) -> None:
+        """Raises unless the shared store answers (/ready asks when Redis is configured)."""
+        self.shared.cache._write_client.ping()
+
+    def add(self, key: str, value, timeout: int | None = None) -> bool:
+        store = self._store()
+        try:
+            return bool(store.add(key, value, timeout=timeout))
+        except Exception as exc:  # noqa: BLE001
+            self._failed(exc)
+            return bool(self.local.add(key, value, timeout=timeout))
 
 
 class Runtime:
     def __init__(self, settings: Settings, engine: Engine, cache: Cache) -> None:
         self.settings = settings
         self.engine = engine
-        self.cache = cache
+        self.cache = SharedCache(cache)
         self.urls = Urls()
         self.read_only = is_read_only(engine)
         self.secret = ""  # signs the sign-in form (auth/secret.py), set by the app factory
@@ -48,8 +116,16 @@ class Runtime:
         known = self._version
         if known and now - known[0] < self.settings.version_seconds:
             return known[1]
-        with self.engine.connect() as conn:
-            value = version.read(conn)
+        try:
+            with self.engine.connect() as conn:
+                value = version.read(conn)
+        except SQLAlchemyError:
+            if known is None:
+                raise
+            # The database is unreachable: keep the version last read, so cached views (and the
+            # shell) are still served; the next request asks again.
+            log.warning("data version unreadable: serving version %s from the cache", known[1])
+            return known[1]
         self._version = (now, value)
         return value
 
