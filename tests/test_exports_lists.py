@@ -103,7 +103,7 @@ def test_exports_are_audited(cockpit_app):
     with engine.connect() as conn:
         row = conn.execute(text("SELECT target, region_adcode FROM audit_log WHERE action = 'export' AND actor = "
                                 "'test-analyst-520300' ORDER BY id DESC")).first()
-    assert row[0].startswith("清单 XLSX") and row[1] == 520300
+    assert row[0].startswith("项目清单 XLSX") and row[1] == 520300
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx", "=HYPERLINK(\"http://x\")"])

@@ -85,10 +85,8 @@ def _plain(text: str, status: int):
 
 
 def filters_text(place) -> str:
-    f = place.filters
-    parts = [f"招商方式：{f.channel}" if f.channel else "", f"投资方所在地：{f.origin}" if f.origin else "",
-             f"行业：{f.industry}" if f.industry else ""]
-    return "；".join(p for p in parts if p)
+    words = filter_words(place.filters)
+    return "" if words == "无" else words
 
 
 def _map_image(rt, actor, view: str) -> bytes | None:
@@ -200,44 +198,73 @@ LIST_COLUMNS = [
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@blueprint.get(ROUTES["export_list"][0])
-def project_list():
-    """A drill-to-detail list as Excel or CSV: ?view=<the list's URL>&format=xlsx|csv."""
+def filter_words(f) -> str:
+    """A period's project filters in words, as a file's header block states them."""
+    return "；".join(x for x in (f.channel and f"招商方式：{f.channel}", f.origin and f"投资方所在地：{f.origin}",
+                                f.industry and f"行业：{f.industry}") if x) or "无"
+
+
+class Refused(Exception):
+    """An export request answered with a refusal (`response`) instead of a file."""
+
+    def __init__(self, response) -> None:
+        super().__init__(response[0])
+        self.response = response
+
+
+def _table_view(place_of, *, lists_needed: bool):
+    """(rt, grant, place, fmt, view) of a table export request; Refused with the answer otherwise."""
     rt = current()
     fmt = request.args.get("format", "xlsx")
     view = request.args.get("view", "")
     if fmt not in ("xlsx", "csv") or not view.startswith("/") or len(view) > 1000:
-        return _plain("导出参数无效", 400)
+        raise Refused(_plain("导出参数无效", 400))
     path, _, query = view.partition("?")
     try:
         grant = rt.grant(require="export")
-        place = list_place(rt, path, "?" + query)
+        if lists_needed:
+            access.require(grant.actor, "lists")
+        place = place_of(rt, path, "?" + query)
     except access.Denied as exc:
-        return _plain(f"无权导出：{exc}", 403)
+        raise Refused(_plain(f"无权导出：{exc}", 403)) from None
     except UnknownRegion as exc:
-        return _plain(str(exc) or "没有这个地区", 404)
+        raise Refused(_plain(str(exc) or "没有这个地区", 404)) from None
+    return rt, grant, place, fmt, view
+
+
+def _table_file(rt, grant, fmt: str, view: str, *, scope, title: str, what: tuple[str, str], period: str,
+                filters, columns: list[Column], read_rows, stem: str):
+    """The table as XLSX or CSV with its header block, audited, at most PER_USER at once per user."""
     try:
         with _slot(grant.actor.name):
-            frame = list_rows(rt, place)
-            rows = frame.to_dict("records")
+            rows = read_rows()
             now = datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(hours=8)
-            f = place.state.filters
-            block = [("地区", place.scope.name), ("清单", place.title),
-                     ("统计期间", f"{f.date_from or ''} 至 {f.date_to or read_catalog(rt).cutoff}"),
-                     ("筛选", "；".join(x for x in (f.channel and f"招商方式：{f.channel}",
-                                                   f.origin and f"投资方所在地：{f.origin}",
-                                                   f.industry and f"行业：{f.industry}") if x) or "无"),
-                     ("数据截至", str(read_catalog(rt).cutoff)), ("项目数", f"{len(rows):,}"),
+            cutoff = read_catalog(rt).cutoff
+            block = [("地区", scope.name), what, ("统计期间", period), ("筛选", filter_words(filters)),
+                     ("数据截至", str(cutoff)), ("项目数", f"{len(rows):,}"),
                      ("导出时间", f"{now:%Y-%m-%d %H:%M}（北京时间）"), ("导出人", grant.actor.label or grant.actor.name)]
-            title = f"{place.scope.name}{place.title}"
-            body = xlsx(title, block, LIST_COLUMNS, rows) if fmt == "xlsx" else csv_bytes(block, LIST_COLUMNS, rows)
+            body = xlsx(title, block, columns, rows) if fmt == "xlsx" else csv_bytes(block, columns, rows)
     except Busy:
         return _plain("您已有导出正在进行，请稍后再试", 429)
-    audit(rt, actor=grant.actor.name, action="export", region=place.scope.adcode,
-          target=f"清单 {fmt.upper()} {len(rows)}行", detail=view[:500])
-    name = f"项目清单_{place.scope.name}_{place.title}_{now:%Y%m%d}.{fmt}".replace("/", "_").replace(" ", "")
+    audit(rt, actor=grant.actor.name, action="export", region=scope.adcode,
+          target=f"{stem} {fmt.upper()} {len(rows)}行", detail=view[:500])
+    name = f"{stem}_{scope.name}_{what[1]}_{now:%Y%m%d}.{fmt}".replace("/", "_").replace(" ", "")
     return send_file(io.BytesIO(body), mimetype=XLSX if fmt == "xlsx" else "text/csv; charset=utf-8",
                      as_attachment=True, download_name=name)
+
+
+@blueprint.get(ROUTES["export_list"][0])
+def project_list():
+    """A drill-to-detail list as Excel or CSV: ?view=<the list's URL>&format=xlsx|csv."""
+    try:
+        rt, grant, place, fmt, view = _table_view(list_place, lists_needed=False)  # list_place requires 'lists'
+    except Refused as refused:
+        return refused.response
+    f = place.state.filters
+    return _table_file(rt, grant, fmt, view, scope=place.scope, title=f"{place.scope.name}{place.title}",
+                       what=("清单", place.title), period=f"{f.date_from or ''} 至 {f.date_to or read_catalog(rt).cutoff}",
+                       filters=f, columns=LIST_COLUMNS, read_rows=lambda: list_rows(rt, place).to_dict("records"),
+                       stem="项目清单")
 
 
 WARNING_COLUMNS = [
@@ -253,42 +280,17 @@ WARNING_COLUMNS = [
 @blueprint.get(ROUTES["export_warnings"][0])
 def warnings_list():
     """The warnings page's list as Excel or CSV: ?view=<the warnings page's URL>&format=xlsx|csv."""
-    rt = current()
-    fmt = request.args.get("format", "xlsx")
-    view = request.args.get("view", "")
-    if fmt not in ("xlsx", "csv") or not view.startswith("/") or len(view) > 1000:
-        return _plain("导出参数无效", 400)
-    path, _, query = view.partition("?")
     try:
-        grant = rt.grant(require="export")
-        access.require(grant.actor, "lists")
-        place = warnings_place(rt, path, "?" + query)
-    except access.Denied as exc:
-        return _plain(f"无权导出：{exc}", 403)
-    except UnknownRegion as exc:
-        return _plain(str(exc) or "没有这个地区", 404)
-    try:
-        with _slot(grant.actor.name):
-            frame = warning_rows(rt, place)
-            rows = [{**r, "light": LIGHT_LABELS.get(r["light"], r["light"])} for r in frame.to_dict("records")]
-            now = datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(hours=8)
-            f = place.filters
-            what = RULE_LABELS[place.rule] + (f" · {LIGHT_LABELS[place.light]}" if place.light else "")
-            cutoff = read_catalog(rt).cutoff
-            block = [("地区", place.scope.name), ("预警", what),
-                     ("签约期间", f"{f.date_from or '不限'} 至 {f.date_to or cutoff}"),
-                     ("筛选", "；".join(x for x in (f.channel and f"招商方式：{f.channel}",
-                                                   f.origin and f"投资方所在地：{f.origin}",
-                                                   f.industry and f"行业：{f.industry}") if x) or "无"),
-                     ("数据截至", str(cutoff)), ("项目数", f"{len(rows):,}"),
-                     ("导出时间", f"{now:%Y-%m-%d %H:%M}（北京时间）"), ("导出人", grant.actor.label or grant.actor.name)]
-            title = f"{place.scope.name}预警清单"
-            body = xlsx(title, block, WARNING_COLUMNS, rows) if fmt == "xlsx" else \
-                csv_bytes(block, WARNING_COLUMNS, rows)
-    except Busy:
-        return _plain("您已有导出正在进行，请稍后再试", 429)
-    audit(rt, actor=grant.actor.name, action="export", region=place.scope.adcode,
-          target=f"预警清单 {fmt.upper()} {len(rows)}行", detail=view[:500])
-    name = f"预警清单_{place.scope.name}_{RULE_LABELS[place.rule]}_{now:%Y%m%d}.{fmt}"
-    return send_file(io.BytesIO(body), mimetype=XLSX if fmt == "xlsx" else "text/csv; charset=utf-8",
-                     as_attachment=True, download_name=name)
+        rt, grant, place, fmt, view = _table_view(warnings_place, lists_needed=True)
+    except Refused as refused:
+        return refused.response
+    f = place.filters
+    what = RULE_LABELS[place.rule] + (f" · {LIGHT_LABELS[place.light]}" if place.light else "")
+
+    def rows():
+        return [{**r, "light": LIGHT_LABELS.get(r["light"], r["light"])}
+                for r in warning_rows(rt, place).to_dict("records")]
+
+    return _table_file(rt, grant, fmt, view, scope=place.scope, title=f"{place.scope.name}预警清单",
+                       what=("预警", what), period=f"签约 {f.date_from or '不限'} 至 {f.date_to or read_catalog(rt).cutoff}",
+                       filters=f, columns=WARNING_COLUMNS, read_rows=rows, stem="预警清单")
