@@ -52,7 +52,9 @@ def layout(kind=None, upload=None, sheet=None, batch=None, rolled=None, **_query
     body = [html.Div([html.H1("数据管理", className="page-title"),
                       html.Span(f"导入范围：{grant.root.name}", className="muted", id="dm-scope")],
                      className="page-head")]
-    body.append(_outcome(grant, _int(batch), _int(rolled)))
+    # One read of the history serves the outcome line and the history table.
+    batches = imports.list_batches(rt.engine, scope=_scope(grant), limit=200)
+    body.append(_outcome(batches, _int(batch), _int(rolled)))
     body.append(html.Div([widgets.template_panel(imports.KINDS),
                           widgets.upload_panel(imports.KINDS, kind, rt.settings.max_upload_bytes)],
                          className="admin-forms"))
@@ -60,24 +62,19 @@ def layout(kind=None, upload=None, sheet=None, batch=None, rolled=None, **_query
         body.append(dcc.Store(id="dm-token", data={"token": token, "kind": kind, "sheet": sheet or None}))
         body.append(dcc.Loading(html.Div(id="dm-preview", children=panel("③ 预览", [html.P(
             "正在读取并逐行校验文件…", className="muted")])), type="circle", overlay_style={"visibility": "visible"}))
-    body.append(html.Div(_history(grant), id="dm-history-wrap"))
+    body.append(html.Div(widgets.history(batches[:50], imports.KINDS), id="dm-history-wrap"))
     return html.Div(body, className="page admin data-manage", id="data-manage")
 
 
 dash.register_page(__name__, path=ROUTES[PAGE][0], name="数据管理", title="数据管理", layout=layout)
 
 
-def _history(grant):
-    batches = imports.list_batches(current().engine, scope=_scope(grant))
-    return widgets.history(batches, imports.KINDS)
-
-
-def _outcome(grant, batch: int | None, rolled: int | None):
+def _outcome(batches: list, batch: int | None, rolled: int | None):
     """The message after a confirmed import or a rollback (the URL names the batch)."""
     wanted = batch or rolled
     if not wanted:
         return html.Div(id="dm-outcome")
-    found = [b for b in imports.list_batches(current().engine, scope=_scope(grant), limit=200) if b.id == wanted]
+    found = [b for b in batches if b.id == wanted]
     if not found:
         return html.Div(id="dm-outcome")
     b = found[0]
