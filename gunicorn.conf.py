@@ -15,7 +15,9 @@ database; deploy/README: `flask --app app db upgrade` first). Chosen for this ap
 - **workers = 2 per core** (4 on the 2-core box; WEB_CONCURRENCY overrides). Each holds its
   own engine pool and, without Redis, its own view cache.
 - **timeout 60 s**, above COCKPIT_STATEMENT_TIMEOUT_MS (15 s by default): a slow query ends with
-  "查询超时" in the page long before gunicorn would kill the worker ("WORKER TIMEOUT").
+  "查询超时" in the page long before gunicorn would kill the worker ("WORKER TIMEOUT");
+  tests/test_worker_timeout.py runs this file on PostgreSQL with a query that sleeps past both.
+  Keep the order statement timeout < timeout < nginx's proxy_read_timeout (tests/test_deploy.py).
 - **max_requests** with jitter: a worker is replaced now and then, so no slow growth in memory
   outlives a day; the jitter keeps the workers from restarting together.
 """

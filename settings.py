@@ -61,6 +61,10 @@ class Settings:
     # requests that compute a view the cache lacks (cached views are never limited), and exports.
     rate_views: str = "60/minute"
     rate_exports: str = "20/minute"
+    # Walls (issue 13): a paused player resumes after this long without a touch, click or key;
+    # it asks whether the data changed this often (GET /api/data-version, a few dozen bytes).
+    wall_idle_seconds: int = 60
+    wall_poll_seconds: float = 60.0
 
     # (variable, field, parser) of every setting; the README's table lists the same variables.
     @classmethod

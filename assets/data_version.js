@@ -1,7 +1,13 @@
 // Asks the server every minute whether the data changed since this page was opened (GET
-// /api/data-version, a few dozen bytes); when it has, offers to show the new figures. Walls
-// redraw by themselves instead (wall mode).
+// /api/data-version, a few dozen bytes); when it has, offers to show the new figures. In a wall
+// player's frame it does nothing: the player owns freshness (it redraws the state behind the
+// screen and swaps, web/static/wall/player.js). A wall view opened without the player (a browser
+// that does not say it is a top-level page) reloads itself when the data changed.
 (function () {
+  var inPlayer = false;
+  try { inPlayer = window.parent !== window && !!window.parent.cockpitWall; } catch (e) { inPlayer = false; }
+  if (inPlayer) { return; }
+  var wall = /(^|[?&])wall=1(&|$)/.test(window.location.search.replace(/^\?/, ""));
   var PERIOD_MS = 60 * 1000;
   var opened = null;
   function prefix() {
@@ -30,7 +36,9 @@
   ask().then(function (v) { opened = v && v.version; });
   setInterval(function () {
     ask().then(function (v) {
-      if (v && opened && v.version !== opened) { offer(); }
+      if (v && opened && v.version !== opened) {
+        if (wall) { window.location.reload(); } else { offer(); }
+      }
       if (v && !opened) { opened = v.version; }
     });
   }, PERIOD_MS);

@@ -13,7 +13,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import IntegrityError
 
 from access import ROLES
-from data_access import accounts
+from data_access import accounts, playlists
 from data_access.scope import UnknownRegion, load_regions
 from views.runtime import current
 
@@ -131,11 +131,12 @@ def tokens() -> None:
 @tokens.command("create", help="Create a display token; its URL is printed once.")
 @click.argument("name")
 @click.option("--region", required=True)
-@click.option("--playlist", default=None)
+@click.option("--playlist", default=None, help="the playlist its wall plays (a name of /wall/<name>; default: the default one)")
 @with_appcontext
 def create_token(name: str, region: str, playlist: str | None) -> None:
     rt = current()
     code = _region(region)
+    playlist = _playlist(playlist)
     token = new_token()
     try:
         with rt.engine.begin() as conn:
@@ -145,6 +146,22 @@ def create_token(name: str, region: str, playlist: str | None) -> None:
     except IntegrityError:
         raise click.ClickException(f"显示令牌 {name} 已存在") from None
     click.echo(rt.urls.build("display", token=token))
+
+
+def _playlist(value: str | None) -> str | None:
+    """A playlist's name as a wall URL writes it; one not stored yet is allowed with a warning (its
+    wall plays the default until it is made)."""
+    if value is None:
+        return None
+    try:
+        name = playlists.check_name(value)
+    except playlists.PlaylistError as exc:
+        raise click.BadParameter(str(exc), param_hint="--playlist") from None
+    with current().engine.connect() as conn:
+        known = playlists.get_playlist(conn, name) is not None
+    if not known and name != playlists.DEFAULT_NAME:
+        click.echo(f"注意：播放列表 {name} 尚不存在；创建之前，该屏幕播放默认播放列表", err=True)
+    return name
 
 
 @tokens.command("list", help="List the display tokens.")

@@ -174,6 +174,9 @@ def display(token: str):
         accounts.audit(conn, actor=f"屏幕:{row['name']}", action="login", region=row["region_adcode"],
                        address=request.remote_addr)
     target = rt.urls.overview(row["region_adcode"])
+    if row["playlist"]:  # a wall bound to a playlist plays it (web/wall.py; "default": the default one)
+        target = rt.urls.build("wall") if row["playlist"] == "default" else rt.urls.build(
+            "playlist", playlist=row["playlist"])
     response = redirect(target)
     response.set_cookie(COOKIE, session, httponly=True, samesite="Lax", secure=_secure(), path="/")
     return response

@@ -18,7 +18,8 @@ LOCALE = {
 }
 
 TABS = [("admin_users", "用户", "bi-people"), ("admin_tokens", "显示令牌", "bi-display"),
-        ("admin_audit", "审计日志", "bi-journal-text"), ("admin_settings", "预警与排名设置", "bi-sliders")]
+        ("admin_audit", "审计日志", "bi-journal-text"), ("admin_settings", "预警与排名设置", "bi-sliders"),
+        ("admin_playlists", "播放列表", "bi-collection-play")]
 
 
 def admin_page(current: str, urls, body: list, *, page_id: str):

@@ -49,22 +49,22 @@ def atlas_figure(links: pd.DataFrame, rollup: pd.DataFrame, measure: str, *, sel
     coverage = {r.industry_code: fmt_coverage(r.actual, r.target) for r in rollup.itertuples()}
     ticktext = [f"<b>{names[c]}</b> <span style='color:{theme.MUTED}'>{coverage.get(c, '—')}</span>"
                 for c in industries]
-    trace = class_heat(z, text, keys, hover, 12)
+    trace = class_heat(z, text, keys, hover, 14)
     trace.update({"x": list(range(len(industries))), "y": list(range(depth))})
     layout = theme.base_layout(
         xaxis={"tickvals": list(range(len(industries))), "ticktext": ticktext, "side": "top", "showgrid": False,
                "zeroline": False, "range": [-0.5, len(industries) - 0.5], "tickfont": {"size": 14},
                "fixedrange": True},
         yaxis={"range": [depth - 0.5, -0.5], "visible": False, "fixedrange": True},
-        margin={"l": 8, "r": 8, "t": 30, "b": 26},
+        margin={"l": 8, "r": 8, "t": 30, "b": 28},
         shapes=shapes,
-        annotations=legend_annotations(y=0, size=12, note="　每列自上而下：上游 → 中游 → 下游（青线分隔）"),
+        annotations=legend_annotations(y=0, size=14, note="　每列自上而下：上游 → 中游 → 下游（青线分隔）"),
         dragmode=False,
     )
     return {"data": [trace], "layout": layout}
 
 
-WRAP = 8
+WRAP = 6  # 14-px names in a tenth of 1920 px: six characters a line
 
 
 def _cell_outline(r: int, c: int, colour: str, width: int, dash: str) -> dict:

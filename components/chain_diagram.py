@@ -14,15 +14,15 @@ MIN_ROWS = 4
 ARROW_WIDTH = 0.22  # of a node column's width
 
 
-DENSE_ROWS = 6  # from this many nodes in a column, a node's figures go on one line
+DENSE_ROWS = 6  # from this many nodes in a column, a node's figures lose their spaces (three short lines)
 
 
 def _node_text(row, measure: str, dense: bool) -> str:
-    """Name, then projects · contract value, then in production · coverage (one line when dense)."""
+    """Name, then projects · contract value, then in production · coverage (tighter when dense)."""
     n, yi, producing = int(row["projects"]), fmt_yi(int(row["contract_yuan"])), int(row["producing"])
     coverage = row_coverage(row, measure)
     if dense:
-        return f"<b>{row['name']}</b><br>{n:,}个·{yi}亿·投产{producing:,}·覆盖{coverage}"
+        return f"<b>{row['name']}</b><br>{n:,}个·{yi}亿<br>投产{producing:,}·覆盖{coverage}"
     return f"<b>{row['name']}</b><br>{n:,}个 · {yi}亿<br>投产 {producing:,} · 覆盖 {coverage}"
 
 
@@ -68,17 +68,17 @@ def diagram_figure(links: pd.DataFrame, measure: str, *, selected_link: int | No
             annotations.append({"x": hi - 0.03, "y": rows / 2, "ax": lo + 0.03, "ay": rows / 2, "xref": "x",
                                 "yref": "y", "axref": "x", "ayref": "y", "text": "", "showarrow": True,
                                 "arrowhead": 2, "arrowsize": 1.2, "arrowwidth": 3, "arrowcolor": theme.ACCENT})
-    trace = class_heat(z, text, keys, hover, 11 if rows >= DENSE_ROWS else 13)
+    trace = class_heat(z, text, keys, hover, 14)
     trace.update({"x": edges, "y": list(range(rows + 1)), "xgap": 0, "ygap": 6})
     centres = [(edges[2 * k] + edges[2 * k + 1]) / 2 for k in range(len(STAGE_ORDER))]
     layout = theme.base_layout(
         xaxis={"tickvals": centres, "ticktext": [f"<b>{STAGE_LABELS[s]}</b>（{len(by_stage[s])}）" for s in STAGE_ORDER],
                "side": "top", "showgrid": False, "zeroline": False, "range": [edges[0], edges[-1]],
-               "tickfont": {"size": 14, "color": theme.ACCENT}, "fixedrange": True},
+               "tickfont": {"size": 15, "color": theme.ACCENT}, "fixedrange": True},
         yaxis={"visible": False, "range": [rows, 0], "fixedrange": True},
-        margin={"l": 4, "r": 4, "t": 30, "b": 26},
+        margin={"l": 4, "r": 4, "t": 30, "b": 28},
         shapes=shapes,
-        annotations=annotations + legend_annotations(y=0, size=12),
+        annotations=annotations + legend_annotations(y=0, size=14),
         dragmode=False,
     )
     return {"data": [trace], "layout": layout}

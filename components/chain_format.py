@@ -45,8 +45,10 @@ def wrap(name: str, width: int = 5) -> str:
     if len(name) <= width:
         return name
     if "/" in name:
-        head, _, tail = name.partition("/")
-        return f"{head}/<br>{tail}"
+        # At the slash nearest the middle, so neither line is much longer than the other.
+        cuts = [i for i, ch in enumerate(name) if ch == "/"]
+        cut = min(cuts, key=lambda i: abs(i + 1 - len(name) / 2)) + 1
+        return f"{name[:cut]}<br>{name[cut:]}"
     cut = math.ceil(len(name) / 2)
     return f"{name[:cut]}<br>{name[cut:]}"
 
@@ -110,7 +112,7 @@ def link_hover(row, measure: str) -> str:
     return "<br>".join(lines)
 
 
-def legend_annotations(y: float = 0.0, x: float = 0.0, size: int = 12, note: str = "") -> list[dict]:
+def legend_annotations(y: float = 0.0, x: float = 0.0, size: int = 14, note: str = "") -> list[dict]:
     """The class legend and the 短板 outline, as one line of annotation text under the plot."""
     chips = "　".join(f"<span style='color:{theme.COVERAGE_FILL[c]}'>■</span> {c}" for c in CLASSES)
     chips += f"　<span style='color:{theme.WEAK_LINK_LINE}'>┅</span> 规划短板{note}"

@@ -61,16 +61,16 @@ def gap_figure(links: pd.DataFrame, measure: str, *, selected_link: int | None =
         labels = [fmt_number(int(r) + int(p), measure)
                   for r, p in zip(ordered[f"realised_{kind}"], ordered[f"pipeline_{kind}"])]
     data.append({"type": "scatter", "mode": "text", "y": names, "x": ends, "customdata": keys, "showlegend": False,
-                 "text": labels, "textposition": "middle right", "textfont": {"size": 12, "color": theme.TEXT},
+                 "text": labels, "textposition": "middle right", "textfont": {"size": 14, "color": theme.TEXT},
                  "hoverinfo": "skip", "cliponaxis": False})
     layout = theme.base_layout(
         barmode="stack", bargap=0.28,
-        xaxis={"title": {"text": f"{label}（{unit}）", "font": {"size": 12}}, "gridcolor": theme.GRID,
-               "zeroline": False, "range": [0, max(ends + [0]) * 1.32 or 1], "fixedrange": True,
-               "tickfont": {"size": 11}},
-        yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": 12}, "fixedrange": True},
-        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": 12}},
-        margin={"l": 8, "r": 8, "t": 26, "b": 36},
+        xaxis={"title": {"text": f"{label}（{unit}）", "font": {"size": 14}}, "gridcolor": theme.GRID,
+               "zeroline": False, "range": [0, max(ends + [0]) * 1.4 or 1], "fixedrange": True,
+               "tickfont": {"size": 14}, "nticks": 5},
+        yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": 14}, "fixedrange": True},
+        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": 14}},
+        margin={"l": 8, "r": 8, "t": 30, "b": 40},
         dragmode=False,
     )
     return {"data": data, "layout": layout}

@@ -23,11 +23,18 @@ def empty_figure(text: str) -> dict:
                       "font": {"size": 16, "color": theme.MUTED}}])}
 
 
+# A bar from 70 % of the longest holds its label inside; the axis runs to 1.6x the longest, so a
+# bar below that leaves at least 57 % of the width for its label outside.
+INSIDE_FROM = 0.7
+RANGE = 1.6
+
+
 def ranking_bar(frame: pd.DataFrame, yuan_col: str, label_col: str, *, color: str = theme.ACCENT,
                 count_col: str | None = None) -> dict:
     """Horizontal bars of an amount in 亿元, largest on top, each labelled with its value (and count)."""
     ordered = frame.sort_values(yuan_col, ascending=True, kind="stable")
     values = _yi(ordered[yuan_col])
+    top = max(values + [0])
     amounts = [fmt_yi(v) for v in ordered[yuan_col]]
     counts = [fmt_int(n) for n in ordered[count_col]] if count_col else None
     hover = [f"{name}：{a} 亿元" + (f"<br>项目数：{n} 个" if counts else "")
@@ -38,14 +45,20 @@ def ranking_bar(frame: pd.DataFrame, yuan_col: str, label_col: str, *, color: st
         "x": values,
         "y": ordered[label_col].tolist(),
         "text": amounts,
-        "textposition": "outside",
+        # Inside the longest bars, outside the others: a label outside the longest bar needs more
+        # room than a laptop's panel leaves beside it (it was cut at 1366 px). Never shrunk.
+        "textposition": ["inside" if v >= INSIDE_FROM * top else "outside" for v in values],
+        "insidetextanchor": "end",
+        "insidetextfont": {"size": 14, "color": "#04121f"},
+        "outsidetextfont": {"size": 14, "color": theme.TEXT},
+        "constraintext": "none",
         "cliponaxis": False,
         "marker": {"color": color},
         "hovertext": hover,
         "hovertemplate": "%{hovertext}<extra></extra>",
     }
     layout = theme.base_layout(
-        xaxis={"visible": False, "range": [0, max(values + [0]) * 1.45 or 1]},
+        xaxis={"visible": False, "range": [0, top * RANGE or 1]},
         yaxis={"tickfont": {"size": 14}, "automargin": True},
         bargap=0.3,
     )
@@ -98,7 +111,7 @@ def trend_figure(current: pd.DataFrame, previous: pd.DataFrame | None, labels: l
              **series(previous, "funds_yuan", "到位", before)},
         ]
     layout = theme.base_layout(
-        xaxis={"type": "category", "gridcolor": theme.GRID, "tickfont": {"size": 12}},
+        xaxis={"type": "category", "gridcolor": theme.GRID, "tickfont": {"size": 12}, "automargin": True},
         yaxis={"title": {"text": "亿元"}, "gridcolor": theme.GRID, "zeroline": False, "rangemode": "tozero"},
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "font": {"size": 13}},
         margin={"l": 48, "r": 8, "t": 28, "b": 36},

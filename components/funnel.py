@@ -39,8 +39,17 @@ def funnel_texts(frame: pd.DataFrame, measure: str) -> list[str]:
 
 def measure_style(frame: pd.DataFrame, measure: str) -> dict:
     """The trace properties that change between counting projects and counting money."""
-    return {"x": funnel_values(frame, measure), "text": funnel_texts(frame, measure),
-            "customdata": step_rates(_exact(frame, measure))}
+    values = funnel_values(frame, measure)
+    return {"x": values, "text": funnel_texts(frame, measure), "customdata": step_rates(_exact(frame, measure)),
+            "textposition": text_positions(values)}
+
+
+def text_positions(values: list[float]) -> list[str]:
+    """Inside a step as wide as a third of the first (plotly shrinks the label a little where it
+    must), outside a narrow one: a centred step's outside label has only the margin beside it,
+    which on a laptop is too short for '2,741 个 · 46.28%' and cut it."""
+    top = max(values, default=0) or 1
+    return ["inside" if v >= top * 0.3 else "outside" for v in values]
 
 
 def funnel_figure(frame: pd.DataFrame, measure: str = "projects") -> dict:
@@ -50,8 +59,7 @@ def funnel_figure(frame: pd.DataFrame, measure: str = "projects") -> dict:
         "y": frame["label"].tolist(),
         **measure_style(frame, measure),
         "textinfo": "text",
-        # A narrow step (few projects in production yet) cannot hold its label inside.
-        "textposition": "auto",
+        "constraintext": "inside",
         "insidetextfont": {"size": 14, "color": "#04121f"},
         "outsidetextfont": {"size": 14, "color": theme.TEXT},
         "marker": {"color": FUNNEL_COLORS},

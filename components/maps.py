@@ -6,9 +6,15 @@ also skip plotly's validation and deep copy, 30–40 ms per map with geometry (e
 """
 from __future__ import annotations
 
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+
 import pandas as pd
 
 from . import theme
+from .legibility import boxes_overlap, halo_for, scale_colour, text_on
 
 METRICS = {
     # key: (label, unit, is_rate)
@@ -50,26 +56,133 @@ def metric_style(metric: str, values: list, locations: list[str] | None = None,
         "zmin": 0,
         # A fixed 0–100 % for rates, so two regions' maps compare; money from zero to its maximum.
         "zmax": 100 if is_rate else max(known + [0]) or 1,
+        # Horizontal, under the map (the geo domain leaves it a band): at the left it lay over the
+        # regions' outlines in a county view, and on a phone it took a third of the width.
         "colorbar": {
-            "title": {"text": f"{label}<br>（{unit}）", "side": "top"},
+            "title": {"text": f"{label}（{unit}）", "side": "top", "font": {"size": 13, "color": theme.MUTED}},
+            "orientation": "h",
             "ticksuffix": "%" if is_rate else "",
-            "thickness": 14,
-            "len": 0.55,
-            "x": 0.01,
+            "thickness": 10,
+            "len": 0.42,
+            "lenmode": "fraction",
+            "x": 0,
             "xanchor": "left",
-            "y": 0.02,
+            "y": 0,
             "yanchor": "bottom",
             "outlinewidth": 0,
-            "tickfont": {"color": theme.TEXT},
+            "nticks": 4,
+            "tickfont": {"color": theme.TEXT, "size": 12},
         },
     }
     if locations is None:
         return {0: style}
+    labels = {"textfont": label_font(style, values)}
     missing = [i for i, v in enumerate(values) if v is None]
     # Hidden when empty: plotly would hide an empty trace anyway, and say so is honest.
     blank = {"locations": [locations[i] for i in missing], "z": [0] * len(missing),
              "customdata": [hover[i] for i in missing] if hover else [], "visible": bool(missing)}
-    return {0: style, 1: blank}
+    return {0: style, 1: blank, LABEL_TRACE: labels}
+
+
+LABEL_TRACE = 2  # the names' trace: before the focus outline, so a recolour finds it at one index
+
+
+def label_size(count: int) -> int:
+    return 14 if count <= 10 else 12
+
+
+def label_font(style: dict, values: list) -> dict:
+    """The names' font: per region, light or dark text by its fill's luminance (WCAG contrast
+    >= 4.5 on the fill), with a halo of the opposite lightness where a name reaches a neighbour."""
+    colours = [text_on(scale_colour(style["colorscale"], v, style["zmin"], style["zmax"]) or NO_DATA)
+               for v in values]
+    return {"family": theme.FONT_FAMILY, "size": label_size(len(values)), "color": colours,
+            "shadow": [halo_for(c) for c in colours]}
+
+
+# ------------------------------------------------------------------ where the names go
+
+GEO_DIR = Path(__file__).resolve().parents[1] / "assets" / "geo"
+# The smallest map the names are laid out for: a phone's or a laptop's panel, less the padding
+# plotly keeps around a fitted map (measured: 贵阳's counties drawn 173x197 px in a 481x267 graph).
+# A larger map only spreads the names.
+LABEL_MAP_PX = (300, 220)
+MAP_DOMAIN_Y = (0.13, 1.0)  # the band under the map holds the colour bar
+
+
+@lru_cache(maxsize=1)
+def region_bounds() -> dict[str, tuple[float, float, float, float]]:
+    """Every region's bounding box (lon0, lat0, lon1, lat1) from the boundary assets."""
+    out = {}
+    for name in ("guizhou-cities.geojson", "guizhou-counties.geojson"):
+        path = GEO_DIR / name
+        if not path.exists():
+            continue
+        for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+            xs, ys = [], []
+
+            def walk(node):
+                if node and isinstance(node[0], (int, float)):
+                    xs.append(node[0])
+                    ys.append(node[1])
+                else:
+                    for child in node:
+                        walk(child)
+
+            walk(feature["geometry"]["coordinates"])
+            out[str(feature["id"])] = (min(xs), min(ys), max(xs), max(ys))
+    return out
+
+
+def _merc(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def _lat(y: float) -> float:
+    return math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2)
+
+
+def label_layout(frame: pd.DataFrame, size: int, map_px: tuple[int, int] = LABEL_MAP_PX) -> tuple[list, list, list]:
+    """(lon, lat, text) of each region's name, moved off a neighbour's or left out (the hover
+    still names it) where the map is too small for both.
+
+    The map is fitted to the regions' bounds (mercator), so a name's box in map units follows from
+    its length and the font size at the smallest map; larger regions place their names first."""
+    bounds = region_bounds()
+    codes = frame["adcode"].astype(str).tolist()
+    lons, lats, names = frame["label_lon"].tolist(), frame["label_lat"].tolist(), frame["short_name"].tolist()
+    known = [bounds[c] for c in codes if c in bounds]
+    if not known:
+        return lons, lats, names
+    x0 = math.radians(min(b[0] for b in known))
+    x1 = math.radians(max(b[2] for b in known))
+    y0, y1 = _merc(min(b[1] for b in known)), _merc(max(b[3] for b in known))
+    width, height = map_px[0], map_px[1] * (MAP_DOMAIN_Y[1] - MAP_DOMAIN_Y[0])
+    px = min(width / max(x1 - x0, 1e-9), height / max(y1 - y0, 1e-9))  # pixels per map unit
+
+    def area(i):
+        b = bounds.get(codes[i])
+        return (b[2] - b[0]) * (b[3] - b[1]) if b else 0.0
+
+    placed, out_lon, out_lat, out_text = [], list(lons), list(lats), list(names)
+    for i in sorted(range(len(codes)), key=area, reverse=True):
+        x, y = math.radians(lons[i]) * px, _merc(lats[i]) * px
+        w, h = len(names[i]) * size + 4, size * 1.45  # the line box Chromium draws
+        b = bounds.get(codes[i])
+        for dx, dy in ((0, 0), (0, h), (0, -h), (w * 0.6, 0), (-w * 0.6, 0), (w * 0.5, h), (-w * 0.5, h),
+                       (w * 0.5, -h), (-w * 0.5, -h), (0, 1.8 * h), (0, -1.8 * h)):
+            cx, cy = x + dx, y + dy
+            lon, lat = math.degrees(cx / px), _lat(cy / px)
+            if b and not (b[0] <= lon <= b[2] and b[1] <= lat <= b[3]):
+                continue  # a name outside its region's box would name the neighbour
+            box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+            if not any(boxes_overlap(box, other) for other in placed):
+                placed.append(box)
+                out_lon[i], out_lat[i] = lon, lat
+                break
+        else:
+            out_text[i] = ""
+    return out_lon, out_lat, out_text
 
 
 def no_data_note(values: list) -> list[dict]:
@@ -92,7 +205,7 @@ def choropleth(frame: pd.DataFrame, geojson_url: str, metric: str = DEFAULT_METR
     `uirevision`: a new value is a new map (fitted to its regions); a recolour keeps it.
     """
     locations = frame["adcode"].astype(str).tolist()
-    label_size = 15 if len(frame) <= 10 else 12
+    size = label_size(len(frame))
     hover = hover_texts(frame)
     values = metric_values(frame, metric)
     styles = metric_style(metric, values, locations, hover)
@@ -102,7 +215,10 @@ def choropleth(frame: pd.DataFrame, geojson_url: str, metric: str = DEFAULT_METR
     trace = {**shape, "locations": locations, "customdata": hover, **styles[0]}
     blank = {**shape, "colorscale": [[0, NO_DATA], [1, NO_DATA]], "showscale": False, "zmin": 0, "zmax": 1,
              **styles[1]}
-    data = [trace, blank]
+    lon, lat, text = label_layout(frame, size)
+    names = {"type": "scattergeo", "lon": lon, "lat": lat, "text": text, "mode": "text",
+             "textfont": styles[LABEL_TRACE]["textfont"], "hoverinfo": "skip", "showlegend": False}
+    data = [trace, blank, names]
     if focus is not None:
         data.append(
             {
@@ -117,26 +233,13 @@ def choropleth(frame: pd.DataFrame, geojson_url: str, metric: str = DEFAULT_METR
                 "hoverinfo": "skip",
             }
         )
-    data.append(
-        {
-            "type": "scattergeo",
-            "lon": frame["label_lon"].tolist(),
-            "lat": frame["label_lat"].tolist(),
-            "text": frame["short_name"].tolist(),
-            "mode": "text",
-            # A dark halo keeps white names legible on the palest regions.
-            "textfont": {"family": theme.FONT_FAMILY, "size": label_size, "color": "#ffffff",
-                         "shadow": "0px 0px 4px #000000"},
-            "hoverinfo": "skip",
-            "showlegend": False,
-        }
-    )
     layout = theme.base_layout(
         geo={
             "visible": False,
             "fitbounds": "locations",
             "projection": {"type": "mercator"},
             "bgcolor": "rgba(0,0,0,0)",
+            "domain": {"x": [0, 1], "y": list(MAP_DOMAIN_Y)},
         },
         dragmode=False,
         uirevision=uirevision,

@@ -11,18 +11,32 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import dcc, html
 
+from data_access.project_list import SET_COLUMNS
+
 from .chain_tables import DATE_WIDTH, YI_FORMAT, _grid_theme
 from .units import fmt_int, fmt_yi, yi_value
 
+# The options the server reads (urls/list_filters.py): text contains; one of a few values (a
+# community grid has no set filter: "equals", up to five joined by 或); ranges with their bounds
+# included, money compared as shown.
 TEXT_FILTER = {"filter": "agTextColumnFilter",
                "filterParams": {"filterOptions": ["contains"], "maxNumConditions": 1, "buttons": ["reset"],
                                 "debounceMs": 400}}
+SET_FILTER = {"filter": "agTextColumnFilter",
+              "filterParams": {"filterOptions": ["equals"], "maxNumConditions": 5, "numAlwaysVisibleConditions": 1,
+                               "defaultJoinOperator": "OR", "buttons": ["reset"], "debounceMs": 600}}
 NUMBER_FILTER = {"filter": "agNumberColumnFilter",
-                 "filterParams": {"filterOptions": ["greaterThan", "lessThan", "inRange", "equals"],
-                                  "maxNumConditions": 1, "buttons": ["reset"], "debounceMs": 400}}
+                 "filterParams": {"filterOptions": ["greaterThanOrEqual", "lessThanOrEqual", "inRange", "equals"],
+                                  "inRangeInclusive": True, "maxNumConditions": 1, "buttons": ["reset"],
+                                  "debounceMs": 400}}
+DATE_FILTER = {"filter": "agDateColumnFilter",
+               "filterParams": {"filterOptions": ["greaterThan", "lessThan", "inRange", "equals"],
+                                "inRangeInclusive": True, "maxNumConditions": 1, "buttons": ["reset", "apply"],
+                                "minValidYear": 2000, "maxValidYear": 2099}}
 # AG Grid's own words, in Chinese (its menus would otherwise say "Contains", "Page 1 of 30"...).
 LOCALE = {
-    "contains": "包含", "equals": "等于", "greaterThan": "大于", "lessThan": "小于", "inRange": "介于",
+    "contains": "包含", "equals": "等于", "greaterThan": "晚于", "lessThan": "早于", "inRange": "介于",
+    "greaterThanOrEqual": "不小于", "lessThanOrEqual": "不大于", "applyFilter": "应用", "dateFormatOoo": "年-月-日",
     "filterOoo": "筛选…", "inRangeStart": "从", "inRangeEnd": "到", "resetFilter": "重置", "page": "第",
     "of": "/", "to": "–", "more": "更多", "firstPage": "首页", "previousPage": "上一页", "nextPage": "下一页",
     "lastPage": "末页", "pageSizeSelectorLabel": "每页", "loadingOoo": "加载中…", "noRowsToShow": "没有符合条件的项目",
@@ -41,7 +55,7 @@ def columns(entry_kind: str, scale: float) -> list[dict]:
     # Widths in proportion (px at 1920 wide); the grid fits them to its width (columnSize).
     def text(col, name, flex, **kw):
         return {"field": col, "colId": col, "headerName": name, "width": round(100 * flex * scale),
-                "tooltipField": col, **TEXT_FILTER, **kw}
+                "tooltipField": col, **(SET_FILTER if col in SET_COLUMNS else TEXT_FILTER), **kw}
 
     def money(col, name):
         return {"field": col, "colId": col, "headerName": name, "type": "rightAligned", "width": round(150 * scale),
@@ -49,7 +63,7 @@ def columns(entry_kind: str, scale: float) -> list[dict]:
 
     def day(col, name):
         return {"field": col, "colId": col, "headerName": name, "width": max(round(100 * scale), date_width),
-                "filter": False}
+                **DATE_FILTER}
 
     return [
         text("name", "项目名称", 2.6, cellRenderer="ProjectLink"),  # assets/project_link.js
@@ -87,8 +101,10 @@ def _iso(value) -> str | None:
     return None if value is None or pd.isna(value) else str(value)[:10]
 
 
-def list_grid(grid_id: str, *, entry_kind: str, sort: str, page: int, page_size: int, scale: float):
-    """The grid; `sort` and `page` (1-based) are the URL's, applied before the first request."""
+def list_grid(grid_id: str, *, entry_kind: str, sort: str, page: int, page_size: int, scale: float,
+              filter_model: dict | None = None):
+    """The grid; `sort`, `page` (1-based) and the column filters' model are the URL's, applied
+    before the first request."""
     column, descending = sort.lstrip("-"), sort.startswith("-")
     options = {
         "theme": _grid_theme(scale), "rowModelType": "infinite", "pagination": True,
@@ -96,7 +112,8 @@ def list_grid(grid_id: str, *, entry_kind: str, sort: str, page: int, page_size:
         "paginationPageSizeSelector": False, "suppressCellFocus": True, "animateRows": False,
         "localeText": LOCALE, "tooltipShowDelay": 300,
         "initialState": {"sort": {"sortModel": [{"colId": column, "sort": "desc" if descending else "asc"}]},
-                         "pagination": {"page": page - 1, "pageSize": page_size}},
+                         "pagination": {"page": page - 1, "pageSize": page_size},
+                         **({"filter": {"filterModel": filter_model}} if filter_model else {})},
     }
     return dag.AgGrid(
         id=grid_id, columnDefs=columns(entry_kind, scale), rowModelType="infinite", columnSize="responsiveSizeToFit",
@@ -108,15 +125,17 @@ def list_grid(grid_id: str, *, entry_kind: str, sort: str, page: int, page_size:
     )
 
 
-def footer(totals, entry_kind: str, filtered=None) -> list:
-    """The list's total: count and sums, equal to the figure that was clicked."""
+def footer(totals, entry_kind: str, filtered=None, filter_words: str = "") -> list:
+    """The list's total: count and sums, equal to the figure that was clicked; with column filters,
+    what they leave (`filter_words` says which)."""
     parts = [html.Span(["共 ", html.B(fmt_int(totals.projects), id="pl-total-count"), " 个项目"]),
              html.Span(["合同投资额 ", html.B(fmt_yi(totals.contract_yuan), id="pl-total-contract"), " 亿元"]),
              html.Span([funds_label(entry_kind).replace("(亿元)", " "), html.B(fmt_yi(totals.funds_yuan),
                                                                              id="pl-total-funds"), " 亿元"])]
-    if filtered is not None and filtered.projects != totals.projects:
+    if filtered is not None:
         parts.append(html.Span(["列筛选后 ", html.B(fmt_int(filtered.projects), id="pl-filtered-count"), " 个 · ",
-                                fmt_yi(filtered.contract_yuan), " 亿元"], className="muted"))
+                                html.B(fmt_yi(filtered.contract_yuan), id="pl-filtered-contract"), " 亿元",
+                                f"（{filter_words}）" if filter_words else ""], className="muted", id="pl-filtered"))
     return parts
 
 

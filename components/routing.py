@@ -57,10 +57,32 @@ def router_url(fallback_path: str, query: dict) -> tuple[str, str]:
     return fallback_path, ("?" + urlencode(flat)) if flat else ""
 
 
-def screen_scale() -> float:
-    """Text scale for the viewer's screen, reported by assets/viewport.js in a cookie."""
+# Sent by assets/wall.js with every Dash request of a page in wall mode (?wall=1).
+WALL_HEADER = "X-Cockpit-Wall"
+
+
+def is_wall(wall=None) -> bool:
+    """Whether the view is drawn for a wall: its URL's `wall` key (a layout's keyword argument)
+    is 1, or the request comes from a page in wall mode. Only the look depends on it: what may
+    be seen is decided by the session alone."""
+    if str(wall).strip() == "1":
+        return True
+    import flask
+
+    return flask.has_request_context() and flask.request.headers.get(WALL_HEADER) == "1"
+
+
+def screen_scale(wall=None) -> float:
+    """Text scale for the viewer's screen, reported by assets/viewport.js in a cookie.
+
+    1 in wall mode: a wall's page is laid out on a logical canvas of 1080 units' height that
+    assets/wall.js scales to the screen as a whole, so figures are drawn in canvas units (the
+    screen's real width would scale them twice).
+    """
     import flask
 
     from .theme import screen_scale as scale_of
 
-    return scale_of(flask.request.cookies.get("cockpit_vw")) if flask.has_request_context() else 1.0
+    if not flask.has_request_context() or is_wall(wall):
+        return 1.0
+    return scale_of(flask.request.cookies.get("cockpit_vw"))

@@ -15,16 +15,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 from sqlalchemy import Date, Engine, func, literal, select
 
 from . import lifecycle
-from .models import Funding, Inspection, Project, Region, Visit
+from .models import Funding, Inspection, Project, ProjectMonth, Region, Visit
 from .queries import (
-    STATS, activity_conditions, count_if, data_cutoff, stat_columns, funds_by, project_conditions,
+    STATS, activity_conditions, count_if, data_cutoff, stat_columns, funds_by, month_end, project_conditions,
+    rollup_serves, whole_months,
 )
+from . import queries
 from .scope import Filters, RegionScope
 from .sqlfunc import days_between, year_month
 from .vocab import SOURCE_REGIONS, VISIT_ASSOCIATION, VISIT_ENTERPRISE
@@ -178,6 +180,15 @@ def start_area(engine: Engine, area: RegionScope, filters: Filters, *, detail: b
     if detail:
         parts |= {"industries": _pairs(Project.industry_code), "sources": _pairs(Project.source_region),
                   "stalled": _stalled}
+    with engine.connect() as conn:
+        serves = rollup_serves(conn, filters, as_of)
+    if queries.USE_ROLLUP and not (filters.channel or filters.origin):
+        parts["activity"] = _rolled_activity  # visits have no lifecycle: any period
+    if serves:
+        parts |= {"stats": _rolled_stats, "to_date": _rolled_to_date, "signed": _rolled_signed}
+        if detail:
+            parts |= {"industries": _rolled_pairs("i", Project.industry_code),
+                      "sources": _rolled_pairs("s", Project.source_region), "stalled": _rolled_stalled}
     args = (engine, area, filters, as_of, detail)
     if executor is None:
         pending = {name: (lambda part=part: part(*args)) for name, part in parts.items()}
@@ -279,6 +290,155 @@ def _activity(engine, area, filters, as_of, detail) -> dict[tuple, tuple[int, in
             acc[1] += int(assoc)
         for city, county, n in conn.execute(inspections):
             out.setdefault(key(city, county), [0, 0, 0])[2] += int(n)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+# ------------------------------------------------------------------ the same, from the rollup
+
+def split_months(lo: date | None, hi: date) -> tuple[tuple[int, int] | None, list[tuple[date | None, date]]]:
+    """Signing days [lo, hi] as the whole months the rollup holds (first, last YYYYMM; None
+    when there is none) and the days before and after them, read from the projects."""
+    first, last = whole_months(lo, hi)
+    if first > last:
+        return None, [(lo, hi)]
+    edges = []
+    if lo is not None and first:
+        before = date(first // 100, first % 100, 1) - timedelta(days=1)
+        if lo <= before:
+            edges.append((lo, before))
+    after = month_end(last) + timedelta(days=1)
+    if after <= hi:
+        edges.append((after, hi))
+    return (first, last), edges
+
+
+def _rolled(engine, area: RegionScope, lo: date | None, hi: date, dim: str, columns: list, keys: tuple,
+            detail: Callable[[date | None, date], object]) -> dict[tuple, list[int]]:
+    """Sums per `keys` (ProjectMonth columns) of `columns` over the projects signed in [lo, hi]:
+    the rollup's whole months plus `detail(start, end)`, a statement over the projects of the
+    edge days whose rows are the same keys and sums."""
+    months, edges = split_months(lo, hi)
+    out: dict[tuple, list[int]] = {}
+    n = len(keys)
+
+    def add(rows) -> None:
+        for row in rows:
+            acc = out.setdefault(tuple(row[:n]), [0] * (len(row) - n))
+            for i, v in enumerate(row[n:]):
+                acc[i] += int(v or 0)
+
+    with engine.connect() as conn:
+        if months is not None:
+            first, last = months
+            stmt = (select(*keys, *[func.sum(c) for c in columns])
+                    .where(ProjectMonth.dim == dim, ProjectMonth.month <= last,
+                           area.condition(ProjectMonth.county_adcode, ProjectMonth.city_adcode))
+                    .group_by(*keys))
+            if first:
+                stmt = stmt.where(ProjectMonth.month >= first)
+            add(conn.execute(stmt))
+        for start, end in edges:
+            add(conn.execute(detail(start, end)))
+    return out
+
+
+def _edge_conditions(area: RegionScope, start: date | None, end: date, as_of: date) -> list:
+    conds = [area.condition(Project.county_adcode, Project.city_adcode), lifecycle.is_active(as_of),
+             Project.signed_on <= end]
+    if start is not None:
+        conds.append(Project.signed_on >= start)
+    return conds
+
+
+_ROLLED_STATS = {"projects": ProjectMonth.projects, "contract_yuan": ProjectMonth.contract_yuan,
+                 "started": ProjectMonth.started, "producing": ProjectMonth.producing,
+                 "started_contract_yuan": ProjectMonth.started_contract_yuan,
+                 "producing_contract_yuan": ProjectMonth.producing_contract_yuan,
+                 "in_park": ProjectMonth.in_park, "quality": ProjectMonth.quality}
+
+
+def _rolled_stats(engine, area, filters, as_of, detail) -> dict[int, tuple[int, ...]]:
+    got = _rolled(engine, area, filters.date_from, as_of, "t", [_ROLLED_STATS[k] for k in STATS],
+                  (ProjectMonth.county_adcode,),
+                  lambda start, end: select(Project.county_adcode, *stat_columns(as_of))
+                  .where(*_edge_conditions(area, start, end, as_of)).group_by(Project.county_adcode))
+    return {int(k[0]): tuple(v) for k, v in got.items() if v[0]}
+
+
+def _rolled_to_date(engine, area, filters, as_of, detail) -> dict[int, int]:
+    got = _rolled(engine, area, filters.date_from, as_of, "t", [ProjectMonth.funds_yuan],
+                  (ProjectMonth.county_adcode,),
+                  lambda start, end: select(Project.county_adcode, func.sum(Funding.amount_yuan))
+                  .join(Project, Project.id == Funding.project_id)
+                  .where(*_edge_conditions(area, start, end, as_of), Funding.received_on <= as_of)
+                  .group_by(Project.county_adcode))
+    return {int(k[0]): v[0] for k, v in got.items() if v[0]}
+
+
+def _rolled_signed(engine, area, filters, as_of, detail) -> dict[tuple[int, int], int]:
+    month = year_month(Project.signed_on)
+    got = _rolled(engine, area, filters.date_from, as_of, "t", [ProjectMonth.contract_yuan, ProjectMonth.projects],
+                  (ProjectMonth.county_adcode, ProjectMonth.month),
+                  lambda start, end: select(Project.county_adcode, month, func.sum(Project.contract_yuan),
+                                            func.count())
+                  .where(*_edge_conditions(area, start, end, as_of)).group_by(Project.county_adcode, month))
+    return {(int(c), int(m)): v[0] for (c, m), v in got.items() if v[1]}
+
+
+def _rolled_pairs(dim: str, column):
+    def read(engine, area, filters, as_of, detail) -> dict[tuple[int, str], tuple[int, int]]:
+        got = _rolled(engine, area, filters.date_from, as_of, dim, [ProjectMonth.projects, ProjectMonth.contract_yuan],
+                      (ProjectMonth.county_adcode, ProjectMonth.value),
+                      lambda start, end: select(Project.county_adcode, column, func.count(),
+                                                func.sum(Project.contract_yuan))
+                      .where(*_edge_conditions(area, start, end, as_of)).group_by(Project.county_adcode, column))
+        return {(int(c), v): (n, c_) for (c, v), (n, c_) in got.items() if n}
+    return read
+
+
+def _rolled_stalled(engine, area, filters, as_of, detail) -> dict[int, tuple[int, int, int]]:
+    """签约未开工 per county: signed in the period, active and not started as of as_of; red when
+    signed more than STALL_RED_DAYS before it, yellow beyond STALL_YELLOW_DAYS."""
+    def pipeline(lo: date | None, hi: date) -> dict[int, int]:
+        if lo is not None and lo > hi:
+            return {}
+        got = _rolled(engine, area, lo, hi, "t", [ProjectMonth.projects - ProjectMonth.started],
+                      (ProjectMonth.county_adcode,),
+                      lambda start, end: select(Project.county_adcode, func.count())
+                      .where(*_edge_conditions(area, start, end, as_of), lifecycle.is_pipeline(as_of))
+                      .group_by(Project.county_adcode))
+        return {int(k[0]): v[0] for k, v in got.items()}
+
+    lo = filters.date_from
+    red_end = as_of - timedelta(days=STALL_RED_DAYS + 1)
+    yellow = (max(lo, red_end + timedelta(days=1)) if lo else red_end + timedelta(days=1),
+              as_of - timedelta(days=STALL_YELLOW_DAYS + 1))
+    every, red, amber = pipeline(lo, as_of), pipeline(lo, red_end), pipeline(*yellow)
+    return {c: (n, amber.get(c, 0), red.get(c, 0)) for c, n in every.items() if n}
+
+
+def _rolled_activity(engine, area, filters, as_of, detail) -> dict[tuple, tuple[int, int, int]]:
+    """_activity from the rollup's 'e', 'a', 'n' rows (per county or 0, city as text or '')."""
+    out: dict[tuple, list[int]] = {}
+
+    def key(city, county):
+        return (None if city in (None, "", 0) else int(city), None if county in (None, 0) else int(county))
+
+    for i, dim in enumerate(("e", "a", "n")):
+        def detail_rows(start, end, i=i):
+            vconds, iconds = activity_conditions(area, Filters(date_from=start), end)
+            if i == 2:
+                return (select(Inspection.city_adcode, Inspection.county_adcode, func.count())
+                        .where(*iconds).group_by(Inspection.city_adcode, Inspection.county_adcode))
+            kind = VISIT_ENTERPRISE if i == 0 else VISIT_ASSOCIATION
+            return (select(Visit.city_adcode, Visit.county_adcode, func.count())
+                    .where(*vconds, Visit.kind == kind).group_by(Visit.city_adcode, Visit.county_adcode))
+
+        got = _rolled(engine, area, filters.date_from, as_of, dim, [ProjectMonth.projects],
+                      (ProjectMonth.value, ProjectMonth.county_adcode), detail_rows)
+        for (city, county), (n,) in got.items():
+            if n:
+                out.setdefault(key(city, county), [0, 0, 0])[i] += n
     return {k: tuple(v) for k, v in out.items()}
 
 

@@ -165,6 +165,9 @@ class Project(Base):
     # When the platform last recorded progress on the project (更新日期), where it says; the
     # "no progress" warning reads it.
     updated_on: Mapped[date | None] = mapped_column(Date)
+    # The header search's pinyin of the project's and its investor's names (data_access/search.py
+    # search_key), filled by every writer of projects; NULL only on a bench's synthetic rows.
+    search_key: Mapped[str | None] = mapped_column(String(1000))
 
     __table_args__ = (
         CheckConstraint("contract_yuan >= 0", name="contract_non_negative"),
@@ -193,6 +196,13 @@ class Project(Base):
         Index("ix_project_terminated", "terminated_on", "city_adcode", "county_adcode",
               sqlite_where=text("terminated_on IS NOT NULL"), postgresql_where=text("terminated_on IS NOT NULL"),
               postgresql_include=["id"]),
+        # The search's pinyin keys by region: a city's or county's search reads its own keys from
+        # the index, not the wide rows (a pinyin substring cannot seek a B-tree).
+        Index("ix_project_search", "city_adcode", "county_adcode", "search_key"),
+        # The lists' default order (largest contract first, ties by code): a province-wide list whose
+        # rows are picked by a per-project test (到位资金: money in the period) reads its first page
+        # in this order and stops, instead of testing and sorting every project.
+        Index("ix_project_contract_order", "contract_yuan", "code"),
     )
 
 
@@ -540,3 +550,76 @@ class AppSetting(Base):
     value: Mapped[str] = mapped_column(String(500))
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     updated_by: Mapped[str] = mapped_column(String(64))
+
+
+class Playlist(Base):
+    """A wall's playlist (issue 13): an ordered list of cockpit states, each shown for its dwell time.
+
+    `name` is the URL's segment (/wall/<name>) and what a display token binds to.
+    """
+
+    __tablename__ = "playlist"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_by: Mapped[str] = mapped_column(String(64))
+
+
+class PlaylistItem(Base):
+    """One state of a playlist: a cockpit URL (path and query, under the app's prefix) and its dwell."""
+
+    __tablename__ = "playlist_item"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    playlist_id: Mapped[int] = mapped_column(ForeignKey("playlist.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    url: Mapped[str] = mapped_column(String(500))
+    dwell_seconds: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str | None] = mapped_column(String(100))
+
+    __table_args__ = (
+        UniqueConstraint("playlist_id", "position", name="uq_playlist_item_position"),
+        CheckConstraint("dwell_seconds BETWEEN 5 AND 3600", name="dwell"),
+    )
+
+
+class ProjectMonth(Base):
+    """A cold view's figures per county and month, kept by triggers; rollup_project.py says what
+    each `dim` holds ('t' the projects per county and signing month, 'i' per industry, 's' per
+    source region, 'w' terminated projects' money, 'd'/'p' stage durations, 'e'/'a'/'n' visits
+    and inspections) and when a period may be read from it (queries.settled)."""
+
+    __tablename__ = "project_month"
+
+    dim: Mapped[str] = mapped_column(String(1), primary_key=True)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # YYYYMM signed
+    county_adcode: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    value: Mapped[str] = mapped_column(String(16), primary_key=True)
+    city_adcode: Mapped[int] = mapped_column(Integer)
+    projects: Mapped[int] = mapped_column(Integer)
+    contract_yuan: Mapped[int] = mapped_column(BigInteger)
+    started: Mapped[int] = mapped_column(Integer)
+    started_contract_yuan: Mapped[int] = mapped_column(BigInteger)
+    producing: Mapped[int] = mapped_column(Integer)
+    producing_contract_yuan: Mapped[int] = mapped_column(BigInteger)
+    in_park: Mapped[int] = mapped_column(Integer)
+    quality: Mapped[int] = mapped_column(Integer)
+    funds_yuan: Mapped[int] = mapped_column(BigInteger)  # money received ('t' and 'w' rows)
+
+    # The key leads with dim and month: a province's period is one contiguous range (SQLite keeps
+    # the rows in key order, without a rowid); a city's is read through its own index.
+    __table_args__ = (Index("ix_project_month_city", "city_adcode", "dim", "month"), {"sqlite_with_rowid": False})
+
+
+# The latest lifecycle dates on record: whether a day is after all of them (the rollup's
+# figures hold as of it) is read off these (queries.settled).
+Index("ix_project_started", Project.started_on, sqlite_where=text("started_on IS NOT NULL"),
+      postgresql_where=text("started_on IS NOT NULL"))
+Index("ix_project_production", Project.production_on, sqlite_where=text("production_on IS NOT NULL"),
+      postgresql_where=text("production_on IS NOT NULL"))
+# The 签约未开工 projects by contract value: the largest stalled ones are the first few entries.
+PIPELINE = "started_on IS NULL AND terminated_on IS NULL"
+Index("ix_project_pipeline", Project.contract_yuan, Project.signed_on, Project.city_adcode, Project.county_adcode,
+      sqlite_where=text(PIPELINE), postgresql_where=text(PIPELINE))

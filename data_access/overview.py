@@ -2,15 +2,16 @@
 stage durations and annual targets. Same conventions as queries.py."""
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import BigInteger, Date, Engine, Integer, String, bindparam, func, select, text
 
 from . import lifecycle
-from .models import AnnualTarget, Industry, Park, Project, Region
-from .area import STALL_RED_DAYS, STALL_YELLOW_DAYS, stalled_conditions, waited_days
-from .queries import count_if, data_cutoff, funds_by, project_conditions
+from .models import AnnualTarget, Industry, Park, Project, ProjectMonth, Region
+from .area import STALL_RED_DAYS, STALL_YELLOW_DAYS, split_months, stalled_conditions, waited_days
+from .queries import count_if, data_cutoff, funds_by, project_conditions, rollup_serves
 from .scope import Filters, RegionScope
 from .sqlfunc import days_between, year_month
 from .vocab import SOURCE_REGIONS
@@ -102,19 +103,35 @@ def stage_medians(engine: Engine, scope: RegionScope, filters: Filters) -> dict[
     hundred rows at most, and the exact median is read off those.
     """
     as_of = filters.as_of(data_cutoff(engine))
-    conds = project_conditions(scope, filters, as_of)
     out: dict[str, float | None] = {}
     pairs = {
-        "sign_to_start_days": (Project.started_on, Project.signed_on, lifecycle.is_started(as_of)),
-        "start_to_production_days": (Project.production_on, Project.started_on, lifecycle.is_producing(as_of)),
+        "sign_to_start_days": ("d", Project.started_on, Project.signed_on, lifecycle.is_started(as_of)),
+        "start_to_production_days": ("p", Project.production_on, Project.started_on, lifecycle.is_producing(as_of)),
     }
     with engine.connect() as conn:
-        for key, (later, earlier, reached) in pairs.items():
+        # A province's or city's counts per number of days are kept in project_month for whole
+        # months of signing; a county's few projects, and the cut days, are read from them.
+        rolled = scope.level != "county" and rollup_serves(conn, filters, as_of)
+        months, edges = split_months(filters.date_from, as_of) if rolled else (None, [(filters.date_from, as_of)])
+        for key, (dim, later, earlier, reached) in pairs.items():
+            counts: dict[int, int] = {}
+            if months is not None:
+                stmt = (select(ProjectMonth.value, func.sum(ProjectMonth.projects))
+                        # city_adcode: the province's or the city's code on these rows (its index).
+                        .where(ProjectMonth.dim == dim, ProjectMonth.city_adcode == scope.adcode,
+                               ProjectMonth.month.between(*months))
+                        .group_by(ProjectMonth.value))
+                for d, n in conn.execute(stmt):
+                    counts[int(d)] = counts.get(int(d), 0) + int(n)
             days = days_between(later, earlier)
-            rows = conn.execute(
-                select(days.label("d"), func.count().label("n")).where(*conds, reached).group_by(days).order_by(days)
-            ).all()
-            out[key] = _median_of_counts([(int(r.d), int(r.n)) for r in rows])
+            for start, end in edges:
+                # Signed in [start, end], the lifecycle as of the period's end.
+                period = replace(filters, date_from=start, date_to=None)
+                conds = project_conditions(scope, period, as_of) + [Project.signed_on <= end]
+                rows = conn.execute(select(days, func.count()).where(*conds, reached).group_by(days))
+                for d, n in rows:
+                    counts[int(d)] = counts.get(int(d), 0) + int(n)
+            out[key] = _median_of_counts(sorted(counts.items()))
     return out
 
 
@@ -161,19 +178,53 @@ def stalled_top(engine: Engine, scope: RegionScope, filters: Filters, limit: int
     """The largest projects stalled beyond the yellow light (the list under the funnel)."""
     as_of = filters.as_of(data_cutoff(engine))
     waited = waited_days(as_of)
+    implied = []
+    with engine.connect() as conn:
+        if rollup_serves(conn, filters, as_of):
+            # Every start and termination is on record by as_of: not started and active as of it
+            # is not started and not terminated, which an index of those projects by value holds.
+            implied = [Project.started_on.is_(None), Project.terminated_on.is_(None)]
     top = (
         select(
             Project.code, Project.name, Project.contract_yuan, Project.signed_on,
             Region.name.label("county"), waited.label("days"),
         )
         .join(Region, Region.adcode == Project.county_adcode)
-        .where(*stalled_conditions(scope, filters, as_of), waited > STALL_YELLOW_DAYS)
+        .where(*stalled_conditions(scope, filters, as_of), *implied, waited > STALL_YELLOW_DAYS)
         .order_by(Project.contract_yuan.desc(), Project.code)
         .limit(limit)
     )
+    columns = ["code", "name", "contract_yuan", "signed_on", "county", "days"]
     with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(top).mappings().all(),
-                            columns=["code", "name", "contract_yuan", "signed_on", "county", "days"])
+        if implied and scope.level != "county" and conn.dialect.name == "sqlite":
+            # SQLite would rather read every stalled project of each county and sort them; told
+            # to walk the index of those projects by value, it stops after the first few.
+            rows = conn.execute(_sqlite_pipeline_top(scope, filters, as_of, limit)).mappings().all()
+        else:
+            rows = conn.execute(top).mappings().all()
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _sqlite_pipeline_top(scope: RegionScope, filters: Filters, as_of: date, limit: int):
+    """stalled_top's statement on SQLite for a settled period (SQLAlchemy renders no index hint
+    there): the same rows, waited > STALL_YELLOW_DAYS spelled as a signing day bound."""
+    params = {"as_of": as_of, "last": as_of - timedelta(days=STALL_YELLOW_DAYS + 1), "limit": limit}
+    where = ["p.started_on IS NULL", "p.terminated_on IS NULL", "p.signed_on <= :last"]
+    if filters.date_from:
+        where.append("p.signed_on >= :first")
+        params["first"] = filters.date_from
+    if scope.level == "city":
+        where.append("p.city_adcode = :city")
+        params["city"] = scope.adcode
+    sql = text(
+        "SELECT p.code, p.name, p.contract_yuan, p.signed_on, r.name AS county, "
+        "CAST(julianday(:as_of) - julianday(p.signed_on) AS INTEGER) AS days "
+        "FROM project AS p INDEXED BY ix_project_pipeline JOIN region AS r ON r.adcode = p.county_adcode "
+        f"WHERE {' AND '.join(where)} ORDER BY p.contract_yuan DESC, p.code LIMIT :limit"
+    ).bindparams(bindparam("as_of", type_=Date), bindparam("last", type_=Date),
+                 *([bindparam("first", type_=Date)] if filters.date_from else []))
+    return sql.columns(code=String, name=String, contract_yuan=BigInteger, signed_on=Date, county=String,
+                       days=Integer).params(**params)
 
 
 def origin_options(engine: Engine, limit: int = 40) -> list[str]:

@@ -80,11 +80,17 @@ class ListSpec:
 
 @dataclass(frozen=True)
 class ColumnFilter:
-    """A grid column's filter: text contains, or a number (亿元) compared."""
+    """A grid column's filter (urls/list_filters.py writes and reads them in the list's URL):
+
+    contains  text the column contains (value: str)
+    in        one of these values (value: tuple of str)
+    equals    a number (亿元, equal as shown to two decimals) or a day
+    range     value ≤ column ≤ value_to, either side None for open; 亿元 as shown, or days
+    """
     column: str
-    op: str                    # contains | equals | greaterThan | lessThan | inRange
-    value: str | float
-    value_to: float | None = None
+    op: str
+    value: str | tuple | float | date | None
+    value_to: float | date | None = None
 
 
 @dataclass(frozen=True)
@@ -221,7 +227,11 @@ def columns(entry: Entry, filters: Filters, as_of: date) -> dict:
 
 TEXT_COLUMNS = ("code", "name", "investor", "county", "park", "industry", "link", "channel", "status", "unit")
 NUMBER_COLUMNS = ("contract", "funds")  # compared in 亿元
-SORTABLE = (*TEXT_COLUMNS, *NUMBER_COLUMNS, "signed_on", "started_on", "production_on")
+DATE_COLUMNS = ("signed_on", "started_on", "production_on")
+SORTABLE = (*TEXT_COLUMNS, *NUMBER_COLUMNS, *DATE_COLUMNS)
+CONTAINS_COLUMNS = ("name", "investor", "park", "unit")                   # free text: a part of it
+SET_COLUMNS = ("county", "industry", "link", "channel", "status")          # few values: which ones
+HALF_CENT = 500_000  # yuan: half of 0.01 亿元, the precision money is shown (and compared) at
 # What each column needs joined to the project.
 _JOINS = {"investor": "enterprise", "county": "county", "park": "park", "industry": "industry", "link": "link"}
 
@@ -243,22 +253,29 @@ def _join(stmt, needed: set[str]):
 def _filter_clause(cols: dict, f: ColumnFilter):
     expr = cols.get(f.column)
     if expr is None:
-        raise BadEntry(f"不能按“{f.column[:20]}”筛选")
-    if f.column in TEXT_COLUMNS:
-        text = str(f.value).strip().lower()
-        return func.lower(func.coalesce(expr, "")).contains(text, autoescape=True)
-    if f.column not in NUMBER_COLUMNS:
-        raise BadEntry(f"不能按“{f.column[:20]}”筛选")
-    low = int(round(float(f.value) * 100_000_000))
-    if f.op == "equals":  # equal as shown: within half a cent of a 亿元 with two decimals
-        return and_(expr >= low - 500_000, expr < low + 500_000)
-    if f.op == "greaterThan":
-        return expr > low
-    if f.op == "lessThan":
-        return expr < low
-    if f.op == "inRange" and f.value_to is not None:
-        return and_(expr >= low, expr <= int(round(float(f.value_to) * 100_000_000)))
-    raise BadEntry("不支持的筛选条件")
+        raise BadEntry(f"不能按“{str(f.column)[:20]}”筛选")
+    if f.op == "contains" and f.column in CONTAINS_COLUMNS:
+        return func.lower(func.coalesce(expr, "")).contains(str(f.value).strip().lower(), autoescape=True)
+    if f.op == "in" and f.column in SET_COLUMNS and isinstance(f.value, tuple) and f.value:
+        return expr.in_([str(v) for v in f.value])
+    if f.column in NUMBER_COLUMNS and f.op in ("equals", "range"):
+        # As shown: a value shown with two decimals of 亿元 passes if what is shown does.
+        def yuan(v):
+            return int(round(float(v) * 100_000_000))
+        if f.op == "equals":
+            return and_(expr >= yuan(f.value) - HALF_CENT, expr < yuan(f.value) + HALF_CENT)
+        bounds = ([expr >= yuan(f.value) - HALF_CENT] if f.value is not None else []) + \
+                 ([expr < yuan(f.value_to) + HALF_CENT] if f.value_to is not None else [])
+        if bounds:
+            return and_(*bounds)
+    if f.column in DATE_COLUMNS and f.op in ("equals", "range"):
+        if f.op == "equals" and isinstance(f.value, date):
+            return expr == f.value
+        bounds = ([expr >= f.value] if isinstance(f.value, date) else []) + \
+                 ([expr <= f.value_to] if isinstance(f.value_to, date) else [])
+        if bounds:
+            return and_(*bounds)
+    raise BadEntry(f"不支持的筛选条件（{str(f.column)[:20]}）")
 
 
 def _where(spec: ListSpec, as_of: date, filters: tuple[ColumnFilter, ...]) -> tuple[list, set[str], dict]:

@@ -13,7 +13,8 @@ from sqlalchemy import Engine, and_, case, func, select
 
 from . import lifecycle
 from .models import (
-    ChainLink, DatasetInfo, Enterprise, Funding, FundingMonth, Industry, Inspection, Project, Region, Visit,
+    ChainLink, DatasetInfo, Enterprise, Funding, FundingMonth, Industry, Inspection, Project, ProjectMonth, Region,
+    Visit,
 )
 from .scope import Filters, RegionScope, origin_condition, origin_names
 from .sqlfunc import year_month
@@ -55,6 +56,26 @@ def regions(engine: Engine) -> pd.DataFrame:
     ).order_by(Region.sort_order)
     with engine.connect() as conn:
         return pd.DataFrame(conn.execute(stmt).mappings().all())
+
+
+# Off: every figure is read from the detail rows (scripts/bench_cold.py --rollup off compares).
+USE_ROLLUP = True
+
+
+def settled(conn, as_of: date) -> bool:
+    """Whether as_of is on or after every lifecycle date and receipt on record, so that the
+    project_month rollup (the projects' state as recorded) holds the figures as of it. Views read
+    as of the data's cut-off, which is. Four index lookups."""
+    # IS NOT NULL changes no maximum and lets the partial index of terminations serve.
+    latest = [conn.scalar(select(func.max(column)).where(column.is_not(None))) for column in
+              (Project.started_on, Project.production_on, Project.terminated_on, Funding.received_on)]
+    return all(d is None or d <= as_of for d in latest)
+
+
+def rollup_serves(conn, filters: Filters, as_of: date) -> bool:
+    """Whether the project rows of project_month hold a period's figures: no filter they have no
+    key for, and a settled end."""
+    return USE_ROLLUP and not (filters.channel or filters.industry or filters.origin) and settled(conn, as_of)
 
 
 def project_conditions(scope: RegionScope, filters: Filters, as_of: date, *, signed_in_period: bool = True):
@@ -158,7 +179,7 @@ def funds_by(conn, scope: RegionScope, filters: Filters, as_of: date, *keys: str
         if first:
             rolled = rolled.where(FundingMonth.month >= first)
         _merge(received, total(rolled, month_cols))
-        edges = [(_month_end(last) + timedelta(days=1), as_of)]
+        edges = [(month_end(last) + timedelta(days=1), as_of)]
         if first:
             edges.append((filters.date_from, date(first // 100, first % 100, 1) - timedelta(days=1)))
     for start, end in edges:
@@ -170,12 +191,33 @@ def funds_by(conn, scope: RegionScope, filters: Filters, as_of: date, *keys: str
     # Grouped by the project's own region columns (equal to funding's by the composite key),
     # so the terminated projects are read from their index alone.
     on_project = _fund_columns(Project.city_adcode, Project.county_adcode, Funding.received_on, keys)
-    withdrawn = total(
-        select(*on_project, amount)
-        .join(Project, Project.id == Funding.project_id)
-        .where(scope.condition(Project.county_adcode, Project.city_adcode), lifecycle.is_terminated(as_of), *period),
-        on_project,
-    )
+
+    def withdrawn_days(start: date | None, end: date) -> dict[tuple, int]:
+        days = [Funding.received_on <= end] + ([Funding.received_on >= start] if start else [])
+        return total(
+            select(*on_project, amount)
+            .join(Project, Project.id == Funding.project_id)
+            .where(scope.condition(Project.county_adcode, Project.city_adcode), lifecycle.is_terminated(as_of), *days),
+            on_project,
+        )
+
+    if first <= last and rollup_serves(conn, filters, as_of):
+        # Every termination is on record by as_of: the money of terminated projects is summed
+        # per county and month of receipt in project_month ('w' rows), the cut days read as above.
+        withdrawn: dict[tuple, int] = {}
+        cols = {"city": ProjectMonth.city_adcode, "county": ProjectMonth.county_adcode, "month": ProjectMonth.month}
+        w_cols = [cols[k].label(f"k{i}") for i, k in enumerate(keys)]
+        rolled = select(*w_cols, func.sum(ProjectMonth.funds_yuan)).where(
+            ProjectMonth.dim == "w", ProjectMonth.month <= last,
+            scope.condition(ProjectMonth.county_adcode, ProjectMonth.city_adcode))
+        if first:
+            rolled = rolled.where(ProjectMonth.month >= first)
+        _merge(withdrawn, total(rolled, w_cols))
+        for start, end in edges:
+            if start is None or start <= end:
+                _merge(withdrawn, withdrawn_days(start, end))
+    else:
+        withdrawn = withdrawn_days(filters.date_from, as_of)
     return {k: v - withdrawn.get(k, 0) for k, v in received.items()}
 
 
@@ -194,7 +236,7 @@ def whole_months(start: date | None, end: date) -> tuple[int, int]:
     """The first and last whole months (YYYYMM) of [start, end]; first is 0 when unbounded,
     and first > last when the period holds no whole month."""
     first = 0 if start is None else _ym(start) if start.day == 1 else _next_ym(_ym(start))
-    last = _ym(end) if end == _month_end(_ym(end)) else _prev_ym(_ym(end))
+    last = _ym(end) if end == month_end(_ym(end)) else _prev_ym(_ym(end))
     return first, last
 
 
@@ -210,7 +252,7 @@ def _prev_ym(ym: int) -> int:
     return ym - 89 if ym % 100 == 1 else ym - 1
 
 
-def _month_end(ym: int) -> date:
+def month_end(ym: int) -> date:
     year, month = divmod(ym, 100)
     return date(year, month, calendar.monthrange(year, month)[1])
 

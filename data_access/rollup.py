@@ -84,8 +84,12 @@ def create_triggers(conn: Connection) -> None:
 
 
 def drop_triggers(conn: Connection) -> None:
+    """Drop the funding_month triggers and those of every other rollup (a rebuild drops all)."""
+    from . import rollup_project
+
     for sql in DROP[conn.dialect.name]:
         conn.exec_driver_sql(sql)
+    rollup_project.drop_triggers(conn)
 
 
 def rebuild(conn: Connection) -> None:

@@ -12,7 +12,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -22,16 +22,17 @@ from components.units import yi
 
 # A cell starting with one of these is a formula (or DDE) to Excel, WPS and LibreOffice.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-NUMBER_FORMATS = {"int": "#,##0", "yi": "#,##0.00", "yuan": "#,##0.00", "pct": "0.00", "date": "yyyy-mm-dd",
-                  "text": "@"}
+NUMBER_FORMATS = {"int": "#,##0", "count": "#,##0", "yi": "#,##0.00", "yuan": "#,##0.00", "pct": "0.00",
+                  "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm:ss", "text": "@"}
 
 
 @dataclass(frozen=True)
 class Column:
     key: str
     header: str      # with its unit: '合同投资额（亿元）'
-    # text | int | yuan (stored yuan, written in 亿元 with the screen's rounding) | yi (亿元 already
-    # rounded) | pct | date
+    # text | int | count (a pro-rated count, rounded half up as the screen shows it) | yuan (stored
+    # yuan, written in 亿元 with the screen's rounding) | yi (亿元 already rounded) | pct | date |
+    # datetime
     kind: str = "text"
 
 
@@ -43,14 +44,19 @@ def neutralise(value):
 
 
 def _cell_value(value, kind: str):
-    if value is None or value != value:  # NaN and NaT (a frame's empty cells) are not equal to themselves
+    # A frame's empty cells: NaN (not equal to itself), NaT and pandas' NA (whose comparisons are NA).
+    if value is None or type(value).__name__ in ("NAType", "NaTType") or (isinstance(value, float) and value != value):
         return None
     if kind in ("int",):
         return int(value)
+    if kind == "count":
+        return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     if kind == "yuan":
         return float(yi(value))
     if kind in ("yi", "pct"):
         return float(value) if not isinstance(value, Decimal) else float(value)
+    if kind == "datetime":
+        return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     if kind == "date":
         if isinstance(value, datetime):
             return value.date()
@@ -99,5 +105,6 @@ def csv_bytes(header_block: list[tuple[str, str]], columns: list[Column], rows: 
     writer.writerow([c.header for c in columns])
     for row in rows:
         writer.writerow(["" if (v := _cell_value(row.get(c.key), c.kind)) is None else
-                         (v.isoformat() if isinstance(v, date) else v) for c in columns])
+                         (v.isoformat(sep=" ") if isinstance(v, datetime) else
+                          v.isoformat() if isinstance(v, date) else v) for c in columns])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

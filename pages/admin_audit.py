@@ -12,11 +12,13 @@ from dash import Input, Output, callback, dcc, html, no_update
 
 import access
 from components.admin import admin_page, beijing, field, table
+from components.export_menu import export_menu
 from components.panels import message, panel, refusal
 from components.routing import router_url
 from components.shell import NAV_LOCATION
 from data_access import accounts
 from urls import ROUTES
+from urls.routes import table_export_hrefs
 from views.runtime import current
 
 PAGE = "admin_audit"
@@ -45,7 +47,11 @@ def layout(**kwargs):
                                         end_date=query["until"] and query["until"].date(),
                                         start_date_placeholder_text="开始日期", end_date_placeholder_text="结束日期")),
     ], className="admin-filters")], cls="admin-form")
-    return admin_page(PAGE, rt.urls, [filters, html.Div(id="aa-message"),
+    view = rt.urls.build(PAGE, {"user": query["user"], "action": query["action"],
+                                "from": query["since"] and query["since"].date().isoformat(),
+                                "to": query["until"] and query["until"].date().isoformat()})
+    exports = html.Div(export_menu(table_export_hrefs(rt.urls, view), menu_id="aa-export"), className="page-export")
+    return admin_page(PAGE, rt.urls, [exports, filters, html.Div(id="aa-message"),
                                    panel(f"审计日志（最近 {LIMIT} 条）", [html.Div(_table(grant, query), id="aa-table")])],
                       page_id="admin-audit")
 

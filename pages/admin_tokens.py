@@ -15,7 +15,7 @@ from auth.credentials import digest, new_token
 from auth.guard import address
 from components.admin import admin_page, beijing, field, table
 from components.panels import message, panel, refusal
-from data_access import accounts
+from data_access import accounts, playlists
 from urls import ROUTES
 from views.catalog import read_catalog
 from views.runtime import current
@@ -35,7 +35,8 @@ def layout(**_query):
     form = panel("新建显示令牌", [
         field("名称", dcc.Input(id="at-name", maxLength=64, className="form-control", placeholder="如：省政府三楼会议室大屏")),
         field("地区", dcc.Dropdown(id="at-region", options=regions, value=grant.root.adcode, clearable=False)),
-        field("播放列表（可选）", dcc.Input(id="at-playlist", maxLength=64, className="form-control")),
+        field("播放列表（可选）", dcc.Dropdown(id="at-playlist", options=_playlist_options(), value=None,
+                                        placeholder="不绑定：打开总览")),
         html.Button("创建令牌", id="at-create", className="btn btn-outline-info"),
     ], cls="admin-form")
     revoke = panel("撤销显示令牌", [
@@ -50,6 +51,15 @@ def layout(**_query):
 
 
 dash.register_page(__name__, path=ROUTES[PAGE][0], name="显示令牌", title="显示令牌 · 系统管理", layout=layout)
+
+
+def _playlist_options() -> list[dict]:
+    """The playlists a token may be bound to: the default one and every stored one (issue 13)."""
+    with current().engine.connect() as conn:
+        stored = playlists.list_playlists(conn)
+    names = [r["name"] for r in stored if r["name"] != playlists.DEFAULT_NAME]
+    return [{"label": "默认播放列表 (default)", "value": playlists.DEFAULT_NAME},
+            *({"label": f"{r['title']} ({r['name']})", "value": r["name"]} for r in stored if r["name"] in names)]
 
 
 def _mine(grant) -> list[dict]:
@@ -100,11 +110,14 @@ def manage(create, revoke, name, region, playlist, picked):
         return message("名称须为 2–64 个字符", tone="warning"), no_update, no_update
     if not isinstance(region, int) or not grant.allows(region):
         return message("请选择本账号管辖范围内的地区", tone="warning"), no_update, no_update
+    if playlist not in (None, "") and (not isinstance(playlist, str)
+                                       or playlist not in {o["value"] for o in _playlist_options()}):
+        return message("请选择已有的播放列表", tone="warning"), no_update, no_update
     token = new_token()
     try:
         with rt.engine.begin() as conn:
             accounts.create_token(conn, name=name, token_hash=digest(token), region=region,
-                                  playlist=str(playlist).strip()[:64] or None if playlist else None,
+                                  playlist=playlist or None,
                                   created_by=grant.actor.name)
             accounts.audit(conn, actor=grant.actor.name, action="token_created", region=region, target=name,
                            address=address())

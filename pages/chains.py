@@ -20,8 +20,9 @@ from components.chain_parts import OUTPUTS, Frame, parts
 from components.panels import refusal
 from components.routing import is_mounted, mounted_store, router_url, screen_scale
 from components.shell import NAV_LOCATION
+from components.wall import wall_parts
 from data_access.scope import UnknownRegion
-from urls import ROUTES, chain_query, chain_state, period_dates, search
+from urls import ROUTES, chain_query, chain_state, list_link_query, period_dates, search
 from views.catalog import read_catalog
 from views.chains import read_chain_view
 from views.runtime import current
@@ -62,13 +63,13 @@ def layout(drawn_view=None, **kwargs):
         return refusal(title, str(exc), current().urls.build(PAGE), "返回产业链图谱")
     if is_mounted(drawn_view, PAGE):
         return no_update  # on screen already: `redraw` updates it in place
-    return page(view, frame)
+    return page(view, frame, wall=kwargs.get("wall"))
 
 
 dash.register_page(__name__, path=ROUTES[PAGE][0], name="产业链图谱", title=TITLE, layout=layout)
 
 
-def page(view, frame: Frame):
+def page(view, frame: Frame, wall=None):
     p = parts(view, frame)
     catalog = read_catalog(current())
     f = view.state.filters
@@ -78,6 +79,7 @@ def page(view, frame: Frame):
             mounted_store(PAGE),
             dcc.Store(id="ch-drawn", data=p[("ch-drawn", "data")]),
             dcc.Store(id="ch-link-hrefs", data=p[("ch-link-hrefs", "data")]),
+            *wall_parts(wall, catalog.cutoff),
             html.Div(p[("ch-head", "children")], className="page-head", id="ch-head"),
             chain_controls(scope=view.scope, regions=frame.regions, period=view.state.period, plan=catalog.plan,
                            date_from=f.date_from, date_to=f.date_to, channel=f.channel, origin=f.origin,
@@ -94,9 +96,10 @@ def page(view, frame: Frame):
 # ------------------------------------------------------------------ callbacks
 
 # A click on a link in any chart goes to the link the server wrote for it (industry and link set).
+# The heat-map's cells are the exception: they open their projects (`heat_cell` below).
 clientside_callback(
     """
-    function (atlas, diagram, gap, heat, hrefs) {
+    function (atlas, diagram, gap, hrefs) {
         const nu = window.dash_clientside.no_update;
         const trig = window.dash_clientside.callback_context.triggered;
         const click = trig && trig.length ? trig[0].value : null;
@@ -110,10 +113,56 @@ clientside_callback(
     Input("ch-atlas", "clickData"),
     Input("ch-diagram", "clickData"),
     Input("ch-gap", "clickData"),
-    Input("ch-heat", "clickData"),
     State("ch-link-hrefs", "data"),
     prevent_initial_call=True,
 )
+
+
+def _cell(click) -> tuple[str, int, int] | None:
+    """(link key, link id, region) of a heat-map click: its customdata 'INDUSTRY:link@region'."""
+    points = click.get("points") if isinstance(click, dict) else None
+    data = points[0].get("customdata") if isinstance(points, list) and points and isinstance(points[0], dict) else None
+    key, _, region = data.partition("@") if isinstance(data, str) and len(data) < 40 else ("", "", "")
+    link = key.partition(":")[2]
+    if not (link.isascii() and link.isdigit() and region.isascii() and region.isdigit() and len(region) == 6):
+        return None
+    return key, int(link), int(region)
+
+
+@callback(
+    Output(NAV_LOCATION, "href", allow_duplicate=True),
+    Input("ch-heat", "clickData"),
+    State("ch-drawn", "data"),
+    State("ch-link-hrefs", "data"),
+    prevent_initial_call=True,
+)
+def heat_cell(click, drawn, hrefs):
+    """A heat-map cell (a region × a link) opens the list of exactly its projects, under the page's
+    period, channel and origin (data_access/project_list.py 'link' entry, in the cell's region):
+    its footer is the cell's number. Who may not see project names goes to the link, as before;
+    a region outside the actor's grant (a forged click) goes nowhere."""
+    cell = _cell(click)
+    if cell is None or not isinstance(drawn, str):
+        return no_update
+    key, link, region = cell
+    rt = current()
+    grant = rt.grant()
+    if not grant.actor.may("lists"):
+        target = hrefs.get(key) if isinstance(hrefs, dict) else None
+        return target if isinstance(target, str) else no_update
+    try:
+        grant.scope(region)
+    except (UnknownRegion, Denied):
+        return no_update
+    catalog = read_catalog(rt)
+    if link not in {i for ids in catalog.links_of.values() for i in ids}:
+        return no_update
+    state = chain_state(rt.urls.parse(rt.urls.build(PAGE), drawn).query, cutoff=catalog.cutoff, first=catalog.first,
+                        plan=catalog.plan, links_of=catalog.links_of)
+    f = state.filters
+    query = {"from": f.date_from.isoformat() if f.date_from else None,
+             "to": f.date_to.isoformat() if f.date_to else None, "channel": f.channel, "origin": f.origin}
+    return rt.urls.build("projects", list_link_query(region, query, "link", link))
 
 
 @callback(

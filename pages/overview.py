@@ -27,6 +27,7 @@ from components.overview_parts import (
 from components.panels import panel, refusal
 from components.routing import MAP_DRILL_JS, is_mounted, mounted_store, router_url, screen_scale
 from components.shell import NAV_LOCATION
+from components.wall import wall_parts
 from data_access.scope import UnknownRegion
 from urls import ROUTES, filter_query, overview_state, period_range, search
 from views.catalog import read_catalog
@@ -46,7 +47,7 @@ def layout(drawn_view=None, **kwargs):
         return refused(exc)
     if is_mounted(drawn_view, PAGE):
         return no_update  # on screen already: `redraw` updates it in place
-    return page(place)
+    return page(place, wall=kwargs.get("wall"))
 
 
 dash.register_page(__name__, path=ROUTES["overview"][0], name="总览", title=TITLE, layout=layout)
@@ -69,7 +70,7 @@ def _frame(place: Place) -> Frame:
                  can_export=grant.actor.may("export"))
 
 
-def page(place: Place):
+def page(place: Place, wall=None):
     """The overview's components, each holding its part (components/overview_parts.py)."""
     rt = current()
     data, frame, catalog = read_overview(rt, place.scope, place.filters), _frame(place), read_catalog(rt)
@@ -133,6 +134,7 @@ def page(place: Place):
             dcc.Store(id="ov-list-hrefs", data=part("ov-list-hrefs", "data")),
             # The filters this view was drawn with, so mounting the filter bar changes nothing.
             dcc.Store(id="ov-search", data=part("ov-search", "data")),
+            *wall_parts(wall, cutoff),
             html.Div(
                 [breadcrumb_bar(part("breadcrumb")),
                  html.H1(part("ov-title"), className="page-title", id="ov-title"),

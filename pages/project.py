@@ -14,6 +14,7 @@ from components import theme
 from components.panels import refusal
 from components.project_file import file_parts
 from components.routing import screen_scale
+from components.wall import wall_parts
 from urls import ROUTES
 from views.catalog import read_catalog
 from views.details import NotFound, overview_of, project_file
@@ -37,7 +38,7 @@ def layout(code=None, **_query):
     counties = read_catalog(rt).regions
     counties = counties[counties["level"] == "county"][["adcode", "name"]]
     return html.Div(
-        file_parts(found, href_of=lambda c: rt.urls.build("project", code=c),
+        wall_parts(_query.get("wall"), read_catalog(rt).cutoff) + file_parts(found, href_of=lambda c: rt.urls.build("project", code=c),
                    overview_href=overview_of(rt, int(found.record["county_adcode"])), counties=counties,
                    geo_url=dash.get_asset_url("geo/"), topojson_url=dash.get_asset_url(theme.TOPOJSON_DIR),
                    scale=screen_scale()),

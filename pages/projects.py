@@ -20,9 +20,10 @@ from components.panels import message, refusal
 from components.project_list import footer, grid_rows, list_grid, list_head
 from components.routing import router_url, screen_scale
 from components.search_results import SEARCH_INPUT, SEARCH_RESULTS, search_results
-from data_access.project_list import NUMBER_COLUMNS, SORTABLE, TEXT_COLUMNS, BadEntry, ColumnFilter, Sort
+from components.wall import wall_parts
+from data_access.project_list import SORTABLE, BadEntry, Sort
 from data_access.scope import UnknownRegion
-from urls import ROUTES, filter_query
+from urls import ROUTES, filter_query, list_filters
 from urls.routes import list_export_hrefs
 from views.catalog import read_catalog
 from views.details import PAGE_SIZE, list_page, list_place, list_totals, list_url, search
@@ -41,13 +42,13 @@ def layout(**kwargs):
         return refusal("无权查看项目清单", str(exc), rt.urls.build("overview"), "返回总览")
     except UnknownRegion as exc:
         return refusal("没有这个地区", str(exc), rt.urls.build("overview"), "返回总览", page_id="region-not-found")
-    return page(place)
+    return page(place, wall=kwargs.get("wall"))
 
 
 dash.register_page(__name__, path=ROUTES[PAGE][0], name="项目清单", title=TITLE, layout=layout)
 
 
-def page(place):
+def page(place, wall=None):
     rt = current()
     catalog = read_catalog(rt)
     f = place.state.filters
@@ -69,6 +70,7 @@ def page(place):
         back = rt.urls.overview(place.scope.adcode, filter_query(f, catalog.this_year))
         back_label = "返回本地区总览"
     totals = list_totals(rt, place.spec)
+    shown = list_totals(rt, place.spec, place.columns) if place.columns else None
     return html.Div(
         [
             dcc.Store(id="pl-drawn", data=place.search),
@@ -76,15 +78,19 @@ def page(place):
             dcc.Store(id="pl-url-applied"),
             # Whether the grid has been sent to the URL's page (it starts on the first).
             dcc.Store(id="pl-paged", data=place.state.page == 1),
-            html.Div([*list_head(f"{place.scope.name} · {place.title}", period, back, back_label, notes),
+            *wall_parts(wall, catalog.cutoff),
+            html.Div([*list_head(f"{place.scope.name} · {place.figure}", period, back, back_label, notes),
                       html.Div(export_menu(list_export_hrefs(rt.urls, rt.urls.build(PAGE, place.query))
                                            if rt.grant().actor.may("export") else None, menu_id="pl-export"),
                                className="page-export")],
                      className="page-head", id="pl-head"),
             html.Div(id="pl-message"),
             html.Div(list_grid("pl-grid", entry_kind=entry.kind, sort=place.state.sort, page=place.state.page,
-                               page_size=PAGE_SIZE, scale=screen_scale()), className="grid-box project-grid-box"),
-            html.Div(footer(totals, entry.kind), className="list-footer", id="pl-footer"),
+                               page_size=PAGE_SIZE, scale=screen_scale(),
+                               filter_model=list_filters.grid_model(place.columns)),
+                     className="grid-box project-grid-box"),
+            html.Div(footer(totals, entry.kind, shown, list_filters.words(place.columns)), className="list-footer",
+                     id="pl-footer"),
             html.Div("点击项目名称查看项目档案；列标题排序，漏斗图标筛选（在服务器上完成，合计随筛选更新）",
                      className="hint"),
         ],
@@ -103,35 +109,6 @@ def _sort(model) -> Sort | None:
     if col not in SORTABLE or way not in ("asc", "desc"):
         return None
     return Sort(col, way == "desc")
-
-
-def _number(value) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value) if abs(value) < 1e7 else None
-
-
-def _filters(model) -> tuple[ColumnFilter, ...] | None:
-    if not model:
-        return ()
-    if not isinstance(model, dict) or len(model) > 20:
-        return None
-    out = []
-    for col, spec in sorted(model.items()):
-        if not isinstance(spec, dict):
-            return None
-        op, value = spec.get("type"), spec.get("filter")
-        if col in TEXT_COLUMNS and op == "contains" and isinstance(value, str) and len(value) <= 50:
-            out.append(ColumnFilter(col, op, value))
-        elif col in NUMBER_COLUMNS and op in ("equals", "greaterThan", "lessThan", "inRange") \
-                and _number(value) is not None:
-            to = _number(spec.get("filterTo")) if op == "inRange" else None
-            if op == "inRange" and to is None:
-                return None
-            out.append(ColumnFilter(col, op, _number(value), to))
-        else:
-            return None
-    return tuple(out)
 
 
 EMPTY = {"rowData": [], "rowCount": 0}
@@ -175,10 +152,14 @@ def _rows(request: dict, drawn: str):
     except (Denied, UnknownRegion) as exc:
         return EMPTY, [], no_update, message(str(exc), tone="warning", msg_id="pl-refused")
     start, end = request.get("startRow"), request.get("endRow")
-    sort, filters = _sort(request.get("sortModel")), _filters(request.get("filterModel"))
+    sort = _sort(request.get("sortModel"))
     if (not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or start < 0
-            or not 0 < end - start <= MAX_BLOCK or sort is None or filters is None):
+            or not 0 < end - start <= MAX_BLOCK or sort is None):
         return EMPTY, no_update, no_update, message("清单请求无效，已忽略", tone="warning", msg_id="pl-bad-request")
+    try:
+        filters = list_filters.from_grid(request.get("filterModel"))
+    except list_filters.BadFilter as exc:
+        return EMPTY, no_update, no_update, message(f"筛选条件无效：{exc}", tone="warning", msg_id="pl-bad-request")
     try:
         frame = list_page(rt, place.spec, sort=sort, filters=filters, offset=start, limit=end - start)
         total = list_totals(rt, place.spec)
@@ -187,9 +168,9 @@ def _rows(request: dict, drawn: str):
         return EMPTY, no_update, no_update, message(str(exc), tone="warning", msg_id="pl-bad-request")
     href = lambda code: rt.urls.build("project", code=code)  # noqa: E731
     sort_text = ("-" if sort.descending else "") + sort.column
-    url = list_url(rt, place, sort=sort_text, page=start // PAGE_SIZE + 1)
+    url = list_url(rt, place, sort=sort_text, page=start // PAGE_SIZE + 1, columns=filters)
     return ({"rowData": grid_rows(frame, href), "rowCount": shown.projects},
-            footer(total, place.spec.entry.kind, shown if filters else None), url, None)
+            footer(total, place.spec.entry.kind, shown if filters else None, list_filters.words(filters)), url, None)
 
 
 # The grid's sort and page, written back into the address bar as the server wrote the URL.

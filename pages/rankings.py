@@ -17,9 +17,11 @@ from components.panels import message, panel, refusal
 from components.rankings_parts import formula, headline, own_row_note, ranking_grid, ranking_rows, score_chart
 from components.routing import router_url, screen_scale
 from components.shell import NAV_LOCATION
+from components.wall import wall_parts
 from data_access.scope import UnknownRegion
 from urls import ROUTES
 from urls.routes import export_hrefs
+from views.catalog import read_catalog
 from views.rankings import PAGE, RankingsPlace, rankings_place, rankings_query, read_rankings
 from views.runtime import current
 
@@ -33,13 +35,13 @@ def layout(**kwargs):
     except (UnknownRegion, Denied) as exc:
         title = "无权查看该地区" if isinstance(exc, Denied) else "没有这个地区"
         return refusal(title, str(exc), rt.urls.build(PAGE), "返回本地区考核排名")
-    return page(place)
+    return page(place, wall=kwargs.get("wall"))
 
 
 dash.register_page(__name__, path=ROUTES[PAGE][0], name="考核排名", title=TITLE, layout=layout)
 
 
-def page(place: RankingsPlace):
+def page(place: RankingsPlace, wall=None):
     rt = current()
     grant = rt.grant()
     scope = place.scope
@@ -71,6 +73,7 @@ def page(place: RankingsPlace):
     return html.Div([
         dcc.Store(id="rk-hrefs", data={str(k): v for k, v in drill.items()}),
         dcc.Store(id="rk-year-hrefs", data=year_hrefs),
+        *wall_parts(wall, read_catalog(rt).cutoff),
         html.Div([
             breadcrumb_bar(crumbs(trail)),
             html.H1(f"{scope.name} · 考核排名", className="page-title", id="rk-title"),

@@ -23,6 +23,7 @@ from components.routing import MAP_DRILL_JS, router_url, screen_scale
 from components.shell import NAV_LOCATION
 from components.info import period_text
 from components.warnings_parts import SORT_FIELDS, behind_table, list_grid, list_rows, red_map, rule_cards
+from components.wall import wall_parts
 from data_access.scope import UnknownRegion
 from data_access.warnings import LIGHT_LABELS, LIGHTS, RULE_LABELS, RULES
 from urls import ROUTES, overview_state
@@ -46,7 +47,7 @@ def layout(**kwargs):
     except (UnknownRegion, Denied) as exc:
         title = "无权查看该地区" if isinstance(exc, Denied) else "没有这个地区"
         return refusal(title, str(exc), rt.urls.build(PAGE), "返回本地区预警")
-    return page(place)
+    return page(place, wall=kwargs.get("wall"))
 
 
 dash.register_page(__name__, path=ROUTES[PAGE][0], name="预警", title=TITLE, layout=layout)
@@ -63,7 +64,7 @@ def _exports(place: WarningsPlace, can_list: bool) -> dict[str, str]:
     return list_export_hrefs(rt.urls, view, "export_warnings") if can_list else export_hrefs(rt.urls, view)
 
 
-def page(place: WarningsPlace):
+def page(place: WarningsPlace, wall=None):
     rt = current()
     grant = rt.grant()
     catalog = read_catalog(rt)
@@ -131,6 +132,7 @@ def page(place: WarningsPlace):
     return html.Div([
         dcc.Store(id="wn-drawn", data=place.search),
         dcc.Store(id="wn-region-hrefs", data=region_hrefs),
+        *wall_parts(wall, catalog.cutoff),
         head, filters, html.Div(notices, id="wn-problems"),
         html.Div(rule_cards(view.totals, grant.only_visible(view.behind), view.values, list_hrefs,
                             (place.rule, place.light), blank=view.after_data),

@@ -453,6 +453,12 @@ def _load_postgres(engine: Engine, tables: list[Table]) -> dict[str, float]:
                 cur.execute(sql)
             cur.execute("SET session_replication_role = DEFAULT")
         con.commit()
+        # The load ran without triggers (replica role): rebuild the roll-ups they keep.
+        from data_access import rollup, rollup_project
+
+        with engine.begin() as conn:
+            rollup.rebuild(conn)
+            rollup_project.rebuild(conn)
         t2 = time.perf_counter()
         # VACUUM sets the visibility map: without it no scan is index-only until autovacuum runs.
         con.autocommit = True

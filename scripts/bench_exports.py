@@ -3,7 +3,9 @@
     python scripts/bench_exports.py [--scale 100000] [--keep DIR] [--rows 100000]
 
 - chart PNG: click on the modebar's 白底 PNG button to the file downloaded (in Chromium);
-- 导出本屏: the whole-screen PNG and PDF of the province overview, request to file;
+- 导出本屏: the whole-screen PNG and PDF of the province overview, request to file: the first
+  render of the process (it starts the worker's browser) and the warm ones after it;
+- the same PNG as a background job, as the export menu asks for it (POST, poll, download);
 - 汇报材料: the province's PPTX, with its map (rendered by the server's Chromium) and without;
 - XLSX: `exports.sheets.xlsx` of a list of --rows rows (time and peak memory of the process).
 
@@ -42,6 +44,31 @@ def timed_get(url: str, token: str, n: int = 3) -> tuple[list[float], int]:
             size = len(resp.read())
         times.append(time.perf_counter() - t0)
     return times, size
+
+
+def job_roundtrip(base: str, token: str, href: str, n: int = 3) -> list[float]:
+    """POST the export as the menu does, poll its state every 0.5 s (as assets/export_links.js),
+    download the file: click to file."""
+    import json
+
+    times = []
+    for _ in range(n):
+        headers = {"Cookie": f"cockpit_session={token}"}
+        t0 = time.perf_counter()
+        start = urllib.request.Request(base + href, method="POST", headers={**headers, "X-Export-Job": "1"})
+        with urllib.request.urlopen(start, timeout=60) as resp:
+            status = json.loads(resp.read())["status"]
+        while True:
+            with urllib.request.urlopen(urllib.request.Request(base + status, headers=headers), timeout=60) as resp:
+                state = json.loads(resp.read())
+            if state["state"] in ("完成", "失败"):
+                break
+            time.sleep(0.5)
+        assert state["state"] == "完成", state
+        with urllib.request.urlopen(urllib.request.Request(base + state["file"], headers=headers), timeout=60) as resp:
+            resp.read()
+        times.append(time.perf_counter() - t0)
+    return times
 
 
 def chart_png(base: str, token: str) -> list[float]:
@@ -116,10 +143,17 @@ def main(argv=None) -> int:
 
     print(f"{args.scale:,} projects, SQLite, threaded dev server on loopback:")
     report("chart PNG (click to file, in Chromium)", chart_png(base, token), target=1)
+    from exports.screen import POOL
+
+    times, size = timed_get(f"{base}/export/screen?view=%2F&format=png", token, 1)
+    report("导出本屏 PNG of /, first of the process (starts the worker's browser)", times, size)
     times, size = timed_get(f"{base}/export/screen?view=%2F&format=png", token)
-    report("导出本屏 PNG of /", times, size, 5)
+    report("导出本屏 PNG of /, warm browser", times, size, 5)
     times, size = timed_get(f"{base}/export/screen?view=%2F&format=pdf", token)
-    report("导出本屏 PDF of /", times, size, 8)
+    report("导出本屏 PDF of /, warm browser", times, size, 8)
+    report("导出本屏 PNG of / as a background job (POST, poll every 0.5 s, download)",
+           job_roundtrip(base, token, "/export/screen?view=%2F&format=png"))
+    print(f"  browsers started by the worker: {POOL.launches}")
     times, size = timed_get(f"{base}/export/deck", token)
     report("汇报材料 PPTX of the province, with its map", times, size, 10)
     times, size = timed_get(f"{base}/export/deck?map=0", token)

@@ -113,10 +113,10 @@ def test_paging_sorting_and_column_filters_run_in_the_database(demo_engine):
     assert largest["contract_yuan"].tolist() == sorted(whole["contract_yuan"], reverse=True)[:5]
     # A text filter, checked against the rows it keeps; a money filter in 亿元.
     word = whole["county"].iloc[0]
-    kept = pl.totals(demo_engine, spec, (pl.ColumnFilter("county", "contains", word),))
+    kept = pl.totals(demo_engine, spec, (pl.ColumnFilter("county", "in", (word,)),))
     assert kept.projects == int((whole["county"] == word).sum()) > 0
-    big = pl.totals(demo_engine, spec, (pl.ColumnFilter("contract", "greaterThan", 5.0),))
-    assert big.projects == int((whole["contract_yuan"] > 500_000_000).sum())
+    big = pl.totals(demo_engine, spec, (pl.ColumnFilter("contract", "range", 5.0, None),))
+    assert big.projects == int((whole["contract_yuan"] >= 499_500_000).sum())  # 5.00 亿元 or more, as shown
     # A wildcard is a character, not a pattern.
     assert pl.totals(demo_engine, spec, (pl.ColumnFilter("name", "contains", "%"),)).projects == 0
 
@@ -292,3 +292,57 @@ def test_the_chain_pages_link_figures_lead_to_their_lists(cockpit_app):
     resp = viewer.post("/_dash-update-component",
                        json=router_payload("/chains", f"?region={ZUNYI}&link={link}", page="chains"))
     assert find(resp.get_json()["response"]["_pages_content"]["children"], "ch-sum-actual-list") is None
+
+
+def _heat_click_body(dash_app, customdata: str, drawn: str, hrefs: dict) -> dict:
+    key = next(k for k, v in dash_app.callback_map.items()
+               if any(i["id"] == "ch-heat" and i["property"] == "clickData" for i in v["inputs"]))
+    cid, prop_name = key.strip(".").rsplit(".", 1)
+    return {"output": key, "outputs": {"id": cid, "property": prop_name},
+            "inputs": [{"id": "ch-heat", "property": "clickData",
+                        "value": {"points": [{"curveNumber": 0, "customdata": customdata}]}}],
+            "state": [{"id": "ch-drawn", "property": "data", "value": drawn},
+                      {"id": "ch-link-hrefs", "property": "data", "value": hrefs}],
+            "changedPropIds": ["ch-heat.clickData"]}
+
+
+def _heat_target(client, dash_app, customdata, drawn, hrefs):
+    resp = client.post("/_dash-update-component", json=_heat_click_body(dash_app, customdata, drawn, hrefs))
+    assert resp.status_code in (200, 204), resp.data[:300]
+    answer = {} if resp.status_code == 204 else resp.get_json()["response"]
+    return answer["nav"]["href"] if answer else None  # nothing: no_update
+
+
+@pytest.mark.parametrize("measure, footer_id", [("projects", "pl-total-count"), ("contract", "pl-total-contract")])
+def test_a_heat_map_cell_opens_exactly_its_projects(cockpit_app, measure, footer_id):
+    """Every non-blank cell of 遵义's heat map (county × link, with a channel filter): the list it
+    opens has the cell's number as its footer total."""
+    from tests.conftest import signed_in
+
+    client = cockpit_app.client
+    search = f"?region={ZUNYI}&industry=LIQUOR&measure={measure}&from=2021-01-01&to=2025-12-31"
+    resp = client.post("/_dash-update-component", json=router_payload("/chains", search, page="chains"))
+    page = resp.get_json()["response"]["_pages_content"]["children"]
+    drawn, hrefs = prop(find(page, "ch-drawn"), "data"), prop(find(page, "ch-link-hrefs"), "data")
+    trace = prop(find(page, "ch-heat"), "figure")["data"][0]
+    cells = [(cd, hover) for row, hovers in zip(trace["customdata"], trace["hovertext"])
+             for cd, hover in zip(row, hovers) if "项目 0 个" not in hover]
+    assert len(cells) > 5
+    for customdata, hover in cells:
+        target = _heat_target(client, cockpit_app.app, customdata, drawn, hrefs)
+        pathname, _, query = target.partition("?")
+        region = customdata.split("@")[1]
+        assert pathname == "/projects" and f"region={region}" in query and "entry=link" in query
+        listed = route(client, pathname, "?" + query)
+        count = int(text_of(find(listed, "pl-total-count")).replace(",", ""))
+        assert f"项目 {count:,} 个" in hover, (customdata, hover)
+        if measure == "contract":
+            assert f"合同投资额 {text_of(find(listed, footer_id))} 亿元" in hover, (customdata, hover)
+    # A forged cell in a region the user may not see goes nowhere; a viewer goes to the link.
+    county = signed_in(cockpit_app.server, role="analyst", region=RENHUAI)
+    forged = cells[0][0].split("@")[0] + "@520330"
+    assert _heat_target(county, cockpit_app.app, forged, drawn, hrefs) is None
+    assert _heat_target(county, cockpit_app.app, "<script>@x", drawn, hrefs) is None
+    viewer = signed_in(cockpit_app.server, role="viewer")
+    link_only = _heat_target(viewer, cockpit_app.app, cells[0][0], drawn, hrefs)
+    assert link_only == hrefs[cells[0][0].split("@")[0]]

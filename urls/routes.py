@@ -14,6 +14,9 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode
 
 FILTER_KEYS = ("from", "to", "channel", "origin", "industry")
 WALL_KEY = "wall"
+# A project list's column filters, one key per grid column (their encoding: urls/list_filters.py).
+LIST_COLUMN_KEYS = ("c_name", "c_investor", "c_park", "c_unit", "c_county", "c_industry", "c_link", "c_channel",
+                    "c_status", "c_contract", "c_funds", "c_signed", "c_started", "c_production")
 
 # route → (path template, query keys in order). A template's <name> is one path segment.
 ROUTES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -23,7 +26,7 @@ ROUTES: dict[str, tuple[str, tuple[str, ...]]] = {
     "project": ("/project/<code>", (WALL_KEY,)),
     # The projects behind a figure (issue 14): its region, which figure (entry, key), its filters,
     # and the list's own sort and page.
-    "projects": ("/projects", ("region", "entry", "key", *FILTER_KEYS, "sort", "page")),
+    "projects": ("/projects", ("region", "entry", "key", *FILTER_KEYS, *LIST_COLUMN_KEYS, "sort", "page", WALL_KEY)),
     "warnings": ("/warnings", ("region", *FILTER_KEYS, "rule", "light", WALL_KEY)),
     "rankings": ("/rankings", ("region", "year", WALL_KEY)),
     "definitions": ("/definitions", ()),
@@ -35,11 +38,17 @@ ROUTES: dict[str, tuple[str, tuple[str, ...]]] = {
     "admin_tokens": ("/admin/tokens", ()),
     "admin_audit": ("/admin/audit", ("user", "action", "from", "to")),
     "admin_settings": ("/admin/settings", ()),
+    "admin_playlists": ("/admin/playlists", ("name",)),
     "data": ("/data", ("kind", "upload", "sheet", "batch", "rolled")),
     "export_deck": ("/export/deck", ("region", *FILTER_KEYS)),
     "export_screen": ("/export/screen", ("view", "format")),
     "export_list": ("/export/list", ("view", "format")),
     "export_warnings": ("/export/warnings", ("view", "format")),
+    # A page's table (chains, rankings, warnings' regions, the audit log) as XLSX/CSV, by its key.
+    "export_table": ("/export/table", ("view", "table", "format")),
+    # A background export (web/jobs.py): its state, then its file.
+    "export_job": ("/export/job/<job>", ()),
+    "export_job_file": ("/export/job/<job>/file", ()),
     "wall": ("/wall", ()),
     "playlist": ("/wall/<playlist>", ()),
 }
@@ -102,14 +111,33 @@ class Urls:
         return self.build("region", query, adcode=int(adcode))
 
 
+# The tables of a page that export as XLSX/CSV (web/exports.py TABLES), by the page's route.
+PAGE_TABLES = {
+    "chains": ("chain_gaps", "chain_grid", "chain_projects", "chain_candidates"),
+    "rankings": ("rankings",),
+    "warnings": ("regions",),
+    "admin_audit": ("audit",),
+}
+
+
 def export_hrefs(urls: Urls, view: str, deck: dict | None = None) -> dict[str, str]:
     """The export menu's links for a view (its own URL, as the server wrote it); with `deck`, the
-    overview's region and filters, the briefing deck of that view too."""
+    overview's region and filters, the briefing deck of that view too; and the page's tables as
+    Excel and CSV ('table:<key>:xlsx')."""
     hrefs = {"png": urls.build("export_screen", {"view": view, "format": "png"}),
              "pdf": urls.build("export_screen", {"view": view, "format": "pdf"})}
     if deck is not None:
         hrefs["deck"] = urls.build("export_deck", deck)
+    path, _, query = view.partition("?")
+    for table in PAGE_TABLES.get(urls.parse(path, query).route, ()):
+        for fmt in ("xlsx", "csv"):
+            hrefs[f"table:{table}:{fmt}"] = urls.build("export_table", {"view": view, "table": table, "format": fmt})
     return hrefs
+
+
+def table_export_hrefs(urls: Urls, view: str) -> dict[str, str]:
+    """Only the page's tables (a page whose screen is not exported: the audit log)."""
+    return {k: v for k, v in export_hrefs(urls, view).items() if k.startswith("table:")}
 
 
 def list_export_hrefs(urls: Urls, view: str, route: str = "export_list") -> dict[str, str]:

@@ -19,7 +19,7 @@ from data_access import project_list as pl
 from data_access import search as finder
 from data_access.models import Project
 from data_access.scope import RegionScope, UnknownRegion
-from urls import ListState, list_query, list_state
+from urls import ListState, list_filters, list_query, list_state
 from urls import search as query_string
 
 from .catalog import read_catalog
@@ -56,9 +56,11 @@ class ListPlace:
     scope: RegionScope
     state: ListState
     spec: pl.ListSpec
-    title: str           # which figure, in words: "签约未开工 · 超6个月"
-    query: dict          # the list's canonical query (urls.list_query), sort and page included
+    title: str           # which figure, in words: "签约未开工 · 超6个月"; its column filters after it
+    query: dict          # the list's canonical query (urls.list_query), sort, page and column filters included
     search: str
+    columns: tuple[pl.ColumnFilter, ...] = ()   # the grid's column filters (urls/list_filters.py)
+    figure: str = ""     # the title without the column filters (the page's heading: the grid changes them)
 
     @property
     def problems(self) -> tuple[str, ...]:
@@ -76,22 +78,31 @@ def list_place(rt: Runtime, pathname: str, search_text: str) -> ListPlace:
     links = {i for ids in catalog.links_of.values() for i in ids}
     state = list_state(location.query, cutoff=catalog.cutoff, first=catalog.first,
                        industries=catalog.industry_codes, links=links)
-    if location.problems:
-        state = replace(state, problems=location.problems + state.problems)
-    query = list_query(scope.adcode, state.filters, catalog.this_year, entry=state.entry, key=state.key,
-                       sort=state.sort, page=state.page)
+    columns, column_problems = list_filters.parse(location.query)
+    if location.problems or column_problems:
+        state = replace(state, problems=location.problems + state.problems + column_problems)
+    query = {**list_query(scope.adcode, state.filters, catalog.this_year, entry=state.entry, key=state.key,
+                          sort=state.sort, page=state.page), **list_filters.query(columns)}
     spec = pl.ListSpec(scope, state.filters, pl.Entry(state.entry, state.key))
-    return ListPlace(scope=scope, state=state, spec=spec, title=entry_title(rt, spec.entry), query=query,
-                     search=query_string("projects", query))
+    title = entry_title(rt, spec.entry)  # an export's title: the figure and its column filters
+    if columns:
+        title += f"（筛选：{list_filters.words(columns)}）"
+    return ListPlace(scope=scope, state=state, spec=spec, title=title, query=query,
+                     search=query_string("projects", query), columns=columns, figure=entry_title(rt, spec.entry))
 
 
-def list_url(rt: Runtime, place: ListPlace, *, sort: str | None = None, page: int | None = None) -> str:
-    """The same list with another sort or page (the grid writes its state back to the URL)."""
+def list_url(rt: Runtime, place: ListPlace, *, sort: str | None = None, page: int | None = None,
+             columns: tuple[pl.ColumnFilter, ...] | None = None) -> str:
+    """The same list with another sort, page or column filters (the grid writes its state back
+    to the URL)."""
     query = dict(place.query)
     if sort is not None:
         query["sort"] = None if sort == "-contract" else sort
     if page is not None:
         query["page"] = None if page == 1 else page
+    if columns is not None:
+        query = {k: v for k, v in query.items() if k not in list_filters.QUERY_KEYS}
+        query.update(list_filters.query(columns))
     return rt.urls.build("projects", query)
 
 
@@ -139,9 +150,10 @@ def list_page(rt: Runtime, spec: pl.ListSpec, *, sort: pl.Sort, filters: tuple[p
 
 
 def list_rows(rt: Runtime, place: ListPlace) -> pd.DataFrame:
-    """Every row of a list state, in its order (the Excel export's rows); not cached."""
+    """Every row of a list state, in its order and under its column filters (the Excel export's
+    rows); not cached."""
     sort = pl.Sort(place.state.sort_column, place.state.descending)
-    return pl.rows(rt.engine, place.spec, sort=sort)
+    return pl.rows(rt.engine, place.spec, sort=sort, filters=place.columns)
 
 
 # ------------------------------------------------------------------ a project's file

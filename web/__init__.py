@@ -8,3 +8,6 @@ def init_web(server: Flask) -> None:
     from .exports import blueprint
 
     server.register_blueprint(blueprint)
+    from .wall import blueprint as wall  # the wall player (issue 13)
+
+    server.register_blueprint(wall)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, Engine, insert, text
 
 from ..rollup import drop_triggers
+from ..search import search_key
 from ..models import (
     AnnualTarget, Base, ChainLinkTarget, DatasetInfo, Enterprise, Funding, Inspection, Lead, Project, Visit,
 )
@@ -25,6 +26,8 @@ def write(conn: Connection, data: dict[str, list[dict]]) -> dict[str, int]:
     counts = {}
     for name, model in TABLES:
         rows = data[name]
+        if name == "project":
+            rows = with_search_keys(rows, data["enterprise"])
         if copy:
             _copy_rows(conn, model.__table__, rows)
         else:
@@ -38,6 +41,12 @@ def write(conn: Connection, data: dict[str, list[dict]]) -> dict[str, int]:
                 f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
             ))
     return counts
+
+
+def with_search_keys(projects: list[dict], enterprises: list[dict]) -> list[dict]:
+    """The project rows with the header search's pinyin key (data_access/search.py)."""
+    investor = {e["id"]: e["name"] for e in enterprises}
+    return [{**r, "search_key": search_key(r["name"], investor.get(r["enterprise_id"]))} for r in projects]
 
 
 def _copy_rows(conn: Connection, table, rows: list[dict]) -> None:

@@ -15,8 +15,9 @@ from sqlalchemy import Connection, Engine, insert, select, text, update
 from .. import version
 from ..accounts import audit, utcnow
 from ..models import DatasetInfo, Enterprise, ImportBatch, ImportChange
+from ..search import search_key
 from .catalogue import KINDS
-from .kinds import TABLE_MODELS, NewEnterprise, Outcome
+from .kinds import TABLE_MODELS, NewEnterprise, Outcome, load_in
 from .plan import Work, make_plan
 from .results import ImportRejected, ImportResult
 
@@ -83,6 +84,10 @@ def _write(conn: Connection, plan, work: Work, actor: str) -> int:
         pk_cols = [c.name for c in model.__table__.primary_key.columns]
         if pk_cols == ["id"]:
             inserts = _with_ids(conn, table, inserts)
+        keyed = _search_keys(conn, inserts, [o for o in outcomes if o.action == "update"], resolved) \
+            if table == "project" else None
+        if keyed:
+            inserts = [{**r, "search_key": keyed(r, {})} for r in inserts]
         _insert(conn, model, inserts)
         changes += [{"entity": table, "entity_key": json.dumps([r[c] for c in pk_cols]), "action": "insert",
                      "before": None} for r in inserts]
@@ -90,7 +95,10 @@ def _write(conn: Connection, plan, work: Work, actor: str) -> int:
             if o.action != "update":
                 continue
             where = [model.__table__.c[c] == v for c, v in o.pk.items()]
-            conn.execute(update(model).where(*where).values(**resolved(o.record)))
+            values = resolved(o.record)
+            if keyed and ("name" in values or "enterprise_id" in values):
+                values = {**values, "search_key": keyed(values, o.before)}
+            conn.execute(update(model).where(*where).values(**values))
             before = {c.name: o.before[c.name] for c in model.__table__.columns}
             changes.append({"entity": table, "entity_key": json.dumps([o.pk[c] for c in pk_cols]), "action": "update",
                             "before": to_json(before)})
@@ -105,6 +113,22 @@ def _write(conn: Connection, plan, work: Work, actor: str) -> int:
           detail=f"batch={batch_id} {KINDS[plan.kind].label} sha256={plan.sha256[:16]} rows={plan.rows_total} "
                  f"inserted={plan.inserted} updated={plan.updated} unchanged={plan.unchanged}")
     return batch_id
+
+
+def _search_keys(conn: Connection, inserts: list[dict], updates: list[Outcome], resolved):
+    """The header search's key of a project row being written (data_access/search.py), from its
+    name and its investor's, whichever of them the row changes and the rest as it was."""
+    def investor_id(record: dict, before: dict) -> int:
+        return record.get("enterprise_id", before.get("enterprise_id"))
+
+    wanted = {investor_id(r, {}) for r in inserts} | {investor_id(resolved(o.record), o.before) for o in updates}
+    names = {r["id"]: r["name"] for r in load_in(conn, select(Enterprise.id, Enterprise.name), Enterprise.id,
+                                                   wanted - {None})}
+
+    def keyed(record: dict, before: dict) -> str:
+        return search_key(record.get("name", before.get("name")), names.get(investor_id(record, before)))
+
+    return keyed
 
 
 def _with_ids(conn: Connection, table: str, rows: list[dict]) -> list[dict]:

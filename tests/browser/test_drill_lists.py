@@ -71,3 +71,43 @@ def test_a_viewer_has_no_list_links(page_factory):
     expect(page.locator("#kpi-projects .kpi-value")).to_be_visible()
     expect(page.locator(".kpi-list-link")).to_have_count(0)
     expect(page.locator("#ov-stalled-closed")).to_be_visible()
+
+
+def test_the_header_search_finds_by_pinyin_initials(cockpit_page):
+    page = cockpit_page.goto("/")
+    page.fill("#hdr-search", "hl")  # 恒力…: initials, no Chinese typed
+    hits = page.locator(".search-hit")
+    expect(hits.first).to_be_visible(timeout=15_000)
+    titles = hits.locator(".search-title").all_inner_texts()
+    assert any("恒力" in t for t in titles), titles
+
+
+def test_a_column_filter_is_written_into_the_url_and_a_copied_link_keeps_it(cockpit_page):
+    page = cockpit_page.goto("/projects?entry=stalled")
+    expect(page.locator(ROW.format(0))).to_be_visible()
+    total = page.locator("#pl-total-count").inner_text()
+    # The money column's filter: 不小于 1 亿元.
+    page.locator(".ag-header-cell[col-id='contract'] .ag-header-cell-filter-button, "
+                 ".ag-header-cell[col-id='contract'] .ag-header-icon").first.click()
+    page.locator(".ag-filter-body input").first.fill("1")
+    expect(page).to_have_url(re.compile(r"c_contract=1~"))
+    expect(page.locator("#pl-filtered-count")).to_be_visible()
+    filtered = page.locator("#pl-filtered-count").inner_text()
+    assert int(filtered.replace(",", "")) < int(total.replace(",", ""))
+    again = cockpit_page.goto(page.url.split(cockpit_page.base_url)[1])
+    expect(again.locator("#pl-filtered-count")).to_have_text(filtered)
+    expect(again.locator(".ag-paging-row-summary-panel")).to_contain_text(filtered)
+
+
+def test_a_heat_map_cell_opens_its_projects(cockpit_page):
+    from tests.browser.test_chains import CELLS_JS, DRAWN_JS, click_cell
+
+    page = cockpit_page.goto("/chains?region=520300&industry=LIQUOR&measure=projects")
+    page.wait_for_function(DRAWN_JS, arg=["ch-heat", "LIQUOR:"])
+    cells = [c for c in page.evaluate(CELLS_JS, "ch-heat") if c["text"]]
+    cell = max(cells, key=lambda c: int(c["text"].replace(",", "")))
+    click_cell(page, "ch-heat", cell["col"], cell["row"])
+    region = cell["key"].split("@")[1]
+    expect(page).to_have_url(re.compile(rf"/projects\?region={region}&entry=link"))
+    expect(page.locator("#pl-total-count")).to_have_text(cell["text"])
+    expect(page.locator(ROW.format(0))).to_be_visible()
