@@ -111,6 +111,13 @@ def end_sessions_of(conn: Connection, *, user_id: int | None = None, display_tok
 
 # ------------------------------------------------------------------ audit log
 
+# Every action the cockpit records, as the audit page and its export name it.
+AUDIT_ACTIONS = {"login": "登录", "login_failed": "登录失败", "login_locked": "登录被锁定", "logout": "退出",
+                 "denied": "越权访问被拒", "user_created": "新建用户", "user_changed": "修改用户",
+                 "token_created": "新建显示令牌", "token_revoked": "撤销显示令牌", "export": "导出", "import": "导入",
+                 "rollback": "回滚导入", "settings_changed": "修改设置", "settings_reset": "恢复默认设置",
+                 "playlist_saved": "保存播放列表", "playlist_deleted": "删除播放列表"}
+
 def audit(conn: Connection, *, actor: str, action: str, region: int | None = None, target: str | None = None,
           detail: str | None = None, address: str | None = None) -> None:
     conn.execute(insert(AuditEvent).values(

@@ -22,9 +22,7 @@ from urls.routes import table_export_hrefs
 from views.runtime import current
 
 PAGE = "admin_audit"
-ACTIONS = {"login": "登录", "login_failed": "登录失败", "login_locked": "登录被锁定", "logout": "退出",
-           "denied": "越权访问被拒", "user_created": "新建用户", "user_changed": "修改用户",
-           "token_created": "新建显示令牌", "token_revoked": "撤销显示令牌", "export": "导出", "import": "导入"}
+ACTIONS = accounts.AUDIT_ACTIONS
 LIMIT = 500
 
 

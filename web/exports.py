@@ -370,9 +370,7 @@ def warnings_list():
 # ------------------------------------------------------------------ the pages' tables
 
 AUDIT_ROWS = 10_000  # the audit log's most recent events in a file (the screen shows 500)
-AUDIT_ACTIONS = {"login": "登录", "login_failed": "登录失败", "login_locked": "登录被锁定", "logout": "退出",
-                 "denied": "越权访问被拒", "user_created": "新建用户", "user_changed": "修改用户",
-                 "token_created": "新建显示令牌", "token_revoked": "撤销显示令牌", "export": "导出", "import": "导入"}
+AUDIT_ACTIONS = accounts.AUDIT_ACTIONS
 
 
 def _chain_view(rt, grant, path: str, query: str):
