@@ -4,7 +4,10 @@
 // screen: the server draws in canvas units there (X-Cockpit-Wall), and a resize only rescales.
 (function () {
   var wall = /(^|[?&])wall=1(&|$)/.test(window.location.search.replace(/^\?/, ""));
-  var width = Math.round(window.innerWidth);
+  // An ultra-wide screen (32:9, 48:9) is drawn for the 16:9 screen of its height: text three
+  // times larger on a 5760x1080 wall would spill out of every chart (cockpit.css does the same).
+  function effective() { return Math.round(Math.min(window.innerWidth, window.innerHeight * 16 / 9)); }
+  var width = effective();
   document.cookie = "cockpit_vw=" + width + "; path=/; SameSite=Lax";
   if (wall) { return; }
   var timer = null;
@@ -12,7 +15,7 @@
     if (!event.isTrusted) { return; }
     clearTimeout(timer);
     timer = setTimeout(function () {
-      var now = Math.round(window.innerWidth);
+      var now = effective();
       if (Math.abs(now - width) / width > 0.2) {
         document.cookie = "cockpit_vw=" + now + "; path=/; SameSite=Lax";
         window.location.reload();

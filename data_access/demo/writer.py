@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Engine, insert, text
 
+from .. import rollup, rollup_project
 from ..rollup import drop_triggers
 from ..search import search_key
 from ..models import (
@@ -24,6 +25,9 @@ def write(conn: Connection, data: dict[str, list[dict]]) -> dict[str, int]:
     """Insert the rows of every table in the connection's transaction; returns row counts."""
     copy = conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg"
     counts = {}
+    # The roll-ups' triggers would run per row (SQLite) for a few hundred thousand rows: the bulk
+    # load goes without them and the roll-ups are computed once from the rows, in this transaction.
+    drop_triggers(conn)
     for name, model in TABLES:
         rows = data[name]
         if name == "project":
@@ -34,6 +38,10 @@ def write(conn: Connection, data: dict[str, list[dict]]) -> dict[str, int]:
             for start in range(0, len(rows), CHUNK):
                 conn.execute(insert(model), rows[start: start + CHUNK])
         counts[name] = len(rows)
+    rollup.rebuild(conn)
+    rollup_project.rebuild(conn)
+    rollup.create_triggers(conn)
+    rollup_project.create_triggers(conn)
     if conn.dialect.name == "postgresql":
         for table in SERIAL_TABLES:
             conn.execute(text(
