@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -66,9 +67,15 @@ def _cell_value(value, kind: str):
     return neutralise(str(value))
 
 
+def sheet_title(title: str) -> str:
+    """A title Excel accepts for a sheet: 31 characters at most, none of \\ / ? * : [ ] (a chain
+    link such as 煤矸石/粉煤灰利用 names its sheet)."""
+    return re.sub(r"[\\/?*:\[\]]", "_", title).strip("'")[:31] or "数据"
+
+
 def xlsx(title: str, header_block: list[tuple[str, str]], columns: list[Column], rows: Iterable[dict]) -> bytes:
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31] or "数据")
+    sheet = book.create_sheet(sheet_title(title))
     bold = Font(bold=True)
 
     def text_cell(value, *, strong: bool = False):

@@ -227,3 +227,19 @@ def test_the_pages_offer_their_tables():
     from web.exports import TABLES
 
     assert set(TABLES) == set(TABLE_LABELS)
+
+
+def test_a_sheet_title_excel_refuses_is_made_acceptable():
+    """Chain links are named like 煤矸石/粉煤灰利用: Excel forbids \\ / ? * : [ ] in a sheet's title."""
+    import io as _io
+
+    from openpyxl import load_workbook
+
+    from exports.sheets import Column, xlsx
+
+    body = xlsx("煤矸石/粉煤灰利用 [在库]*项目?:很长很长很长很长很长很长很长很长", [("地区", "贵州省")],
+                [Column("name", "项目")], [{"name": "=1+1"}])
+    book = load_workbook(_io.BytesIO(body))
+    title = book.sheetnames[0]
+    assert title.startswith("煤矸石_粉煤灰利用 _在库__项目__") and len(title) <= 31
+    assert not set(title) & set("\\/?*:[]")
