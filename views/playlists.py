@@ -96,7 +96,11 @@ def check_items(rt: Runtime, rows: list[dict]) -> list[Item]:
 def _region_of(urls: Urls, url: str) -> str | None:
     """The region a stored URL names (None: the viewer's own region, which is always theirs)."""
     path, _, query = url.partition("?")
-    location = urls.parse(path, "?" + query)
+    return _region_arg(urls.parse(path, "?" + query))
+
+
+def _region_arg(location) -> str | None:
+    """The region a parsed view URL names, as written (None: the viewer's own)."""
     if location.route == "region":
         return location.args.get("adcode")
     if location.route in ("chains", "projects", "warnings", "rankings"):
@@ -138,14 +142,9 @@ def _allowed(rt: Runtime, grant: access.Grant, location, counties: dict[str, int
     if location.route == "project":
         county = counties.get(location.args["code"])
         return county is not None and grant.allows(county)
-    if location.route == "region":
-        region = location.args.get("adcode")
-    elif location.route in ("chains", "projects", "warnings", "rankings"):
-        region = location.query.get("region") or None
-    else:
-        return True  # the overview at / is the viewer's own region
+    region = _region_arg(location)
     if region is None:
-        return True
+        return True  # the overview at / (or no region key) is the viewer's own region
     try:
         return grant.allows(rt.regions().get(region).adcode)
     except UnknownRegion:
