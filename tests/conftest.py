@@ -105,12 +105,18 @@ class Cockpit:
 
 def session_token(server, *, role: str = "analyst", region: int | None = 520000) -> str:
     """A session cookie value for a test user of that role and region (made on first use)."""
-    from auth.credentials import digest, new_token
-    from data_access import accounts
     from views.runtime import EXTENSION
 
-    engine = server.extensions[EXTENSION].engine
-    username = f"test-{role}-{region}"
+    return engine_session_token(server.extensions[EXTENSION].engine, role=role, region=region)
+
+
+def engine_session_token(engine, *, role: str = "analyst", region: int | None = 520000,
+                         prefix: str = "test") -> str:
+    """The same, straight on a database (a server running in another process)."""
+    from auth.credentials import digest, new_token
+    from data_access import accounts
+
+    username = f"{prefix}-{role}-{region}"
     with engine.begin() as conn:
         user = accounts.user_by_name(conn, username)
         user_id = user["id"] if user else accounts.create_user(conn, username=username, role=role, region=region,

@@ -141,17 +141,10 @@ def rotation(wall_engine) -> str:
 
 
 def session_cookie(engine, base_url: str, *, role: str = "analyst", region: int = 520000) -> dict:
-    from auth.credentials import digest, new_token
     from auth.guard import COOKIE
-    from data_access import accounts
+    from tests.conftest import engine_session_token
 
-    username = f"wall-test-{role}-{region}"
-    with engine.begin() as conn:
-        user = accounts.user_by_name(conn, username)
-        user_id = user["id"] if user else accounts.create_user(conn, username=username, role=role, region=region,
-                                                              password_hash=None)
-        token = new_token()
-        accounts.start_session(conn, digest(token), user_id=user_id)
+    token = engine_session_token(engine, role=role, region=region, prefix="wall-test")
     return {"name": COOKIE, "value": token, "url": base_url}
 
 
