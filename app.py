@@ -21,7 +21,7 @@ import click
 import dash
 import flask
 import flask_bootstrap
-from dash import ALL, Dash, State
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State
 from flask import Flask, abort, jsonify, request, send_from_directory
 from flask.cli import with_appcontext
 from flask_caching import Cache
@@ -38,7 +38,7 @@ from auth.secret import secret_for
 from components.panels import message
 from components.plotly_bundle import installed_bundle
 from components.routing import MOUNTED
-from components.shell import APP_ERROR, UserBadge, header, shell
+from components.shell import APP_ERROR, GRID_WARMUP, UserBadge, header, shell
 from data_access import schema
 from data_access.db import get_engine, is_read_only, is_timeout, require_database, set_statement_timeout, sqlite_file
 from settings import INSTANCE_DIR, Settings
@@ -169,6 +169,8 @@ def _dash_app(server: Flask, settings: Settings) -> Dash:
     server.extensions["plotly_bundle"] = bundle
     server.extensions["dash_app"] = app
     app.layout = _layout
+    app.clientside_callback(ClientsideFunction("cockpit_shell", "warmGrid"),
+                            Output(GRID_WARMUP, "children"), Input("data-version", "data"))
     return app
 
 
@@ -210,7 +212,7 @@ def _layout():
         user = UserBadge(name=actor.label or actor.name, role=access.ROLE_NAMES.get(actor.role, actor.role),
                          logout_token=logout_token(session_hash) if session_hash else None)
     return shell(header(catalog.cutoff, catalog.source, hrefs, user), dash.page_container,
-                 data_version=rt.data_version())
+                 data_version=rt.data_version(), grid_warmup=actor is not None and actor.may("lists"))
 
 
 def _callback_failed(exc: Exception):

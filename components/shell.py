@@ -71,8 +71,12 @@ def header(cutoff: date | None, source: str, hrefs: dict[str, str], user: UserBa
     )
 
 
-def shell(head, page_container, *, data_version: str):
-    """The app's layout: header, a notice line for errors, the page."""
+GRID_WARMUP = "grid-warmup"
+
+
+def shell(head, page_container, *, data_version: str, grid_warmup: bool = False):
+    """The app's layout: header, a notice line for errors, the page; for a user who may open
+    project lists, a hidden box where the grid's code is started ahead (assets/grid_warmup.js)."""
     return html.Div(
         [
             dcc.Location(id=NAV_LOCATION, refresh="callback-nav"),
@@ -81,6 +85,7 @@ def shell(head, page_container, *, data_version: str):
             head,
             html.Div(id=APP_ERROR, role="alert"),
             html.Main(page_container, className="cockpit-main"),
+            *([html.Div(id=GRID_WARMUP, hidden=True, **{"aria-hidden": "true"})] if grid_warmup else []),
         ],
         className="cockpit",
     )

@@ -314,9 +314,9 @@ ROW_COLUMNS = ["code", "name", "investor", "county", "park", "industry", "link",
                "funds_yuan", "signed_on", "started_on", "production_on", "unit"]
 
 
-def page(engine: Engine, spec: ListSpec, *, sort: Sort = Sort(), filters: tuple[ColumnFilter, ...] = (),
-         offset: int = 0, limit: int | None = 100) -> pd.DataFrame:
-    """One page of the list, sorted (ties by project code) and filtered in the database.
+def _statement(engine: Engine, spec: ListSpec, sort: Sort, filters: tuple[ColumnFilter, ...],
+               offset: int, limit: int | None):
+    """The rows of a list, sorted (ties by project code) and filtered in the database.
 
     The page's project ids are chosen first, joining only what its sort and filters need; the
     page's few rows are then joined to everything the grid shows.
@@ -337,17 +337,35 @@ def page(engine: Engine, spec: ListSpec, *, sort: Sort = Sort(), filters: tuple[
     if offset:
         chosen = chosen.offset(offset)
     ids = chosen.subquery()
-    stmt = _join(select(*[cols[c].label(c) for c in cols]).select_from(Project),
+    stmt = _join(select(*[cols[c].label(_RENAMED.get(c, c)) for c in cols]).select_from(Project),
                  {"enterprise", "county", "park", "industry", "link"}).join(ids, ids.c.id == Project.id)
-    stmt = stmt.order_by(*order)
+    return stmt.order_by(*order)
+
+
+_RENAMED = {"contract": "contract_yuan", "funds": "funds_yuan"}
+
+
+def page(engine: Engine, spec: ListSpec, *, sort: Sort = Sort(), filters: tuple[ColumnFilter, ...] = (),
+         offset: int = 0, limit: int | None = 100) -> pd.DataFrame:
+    """One page of the list (see `_statement`)."""
+    stmt = _statement(engine, spec, sort, filters, offset, limit)
     with engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=list(cols))
-    frame = frame.rename(columns={"contract": "contract_yuan", "funds": "funds_yuan"})
+        frame = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=[c.name for c in stmt.selected_columns])
     for col in ("contract_yuan", "funds_yuan"):
         frame[col] = frame[col].astype("int64")
     return frame[ROW_COLUMNS]
 
 
 def rows(engine: Engine, spec: ListSpec, *, sort: Sort = Sort(), filters: tuple[ColumnFilter, ...] = ()) -> pd.DataFrame:
-    """Every row of a list, in its order: what an export of the list writes."""
+    """Every row of a list, in its order."""
     return page(engine, spec, sort=sort, filters=filters, offset=0, limit=None)
+
+
+def stream(engine: Engine, spec: ListSpec, *, sort: Sort = Sort(), filters: tuple[ColumnFilter, ...] = (),
+           batch: int = 2000):
+    """Every row of a list, in its order, as dicts of ROW_COLUMNS read a batch at a time: what an
+    export of the list writes, so that 100,000 rows never sit in memory at once."""
+    stmt = _statement(engine, spec, sort, filters, 0, None)
+    with engine.connect() as conn:
+        for row in conn.execution_options(yield_per=batch).execute(stmt).mappings():
+            yield {c: row[c] for c in ROW_COLUMNS}

@@ -7,7 +7,8 @@ the province, a city and a county, the time of the page router's request for the
 heading and footer total) and of the grid's first page (sort by contract value, 100 rows), and
 of a deep page sorted by another column; median and worst of five, in ms.
 Browser side (Playwright, /usr/bin/chromium): from the overview on screen, a click on the
-province's 签约未开工 count until the list's first rows are drawn, and a cold load of that list.
+province's 签约未开工 count until the frame after the list's first row is drawn (timed in the
+page), and a cold load of that list.
 
 Targets (issue 14): the list behind the province's stalled count on screen in < 500 ms; at 1M
 projects the first page of any list < 300 ms server time.
@@ -119,11 +120,14 @@ def browser_side(app) -> list[str]:
                     if "_dash-update-component" in r.url else None)
             page.on("requestfinished", lambda r, calls=calls: [c.__setitem__(2, time.perf_counter())
                                                                   for c in calls if c[0] is r])
+            page.wait_for_timeout(1500)  # a leader reads the overview before clicking
             t0 = time.perf_counter()
-            page.click("#ov-stalled-list-all")
+            # Timed in the page, from the click to the frame after the first row's link is in the
+            # document: Playwright's own click (actionability checks) and polling are not the app's.
+            page.evaluate(FIRST_ROW_TIMER)
             page.wait_for_selector(".project-grid .ag-row[row-index='0'] a", timeout=60_000)
             t_end = time.perf_counter()
-            clicks.append((t_end - t0) * 1000)
+            clicks.append(page.wait_for_function("window.__firstRowMs", timeout=10_000).json_value())
             # Where the time goes: each callback's round trip after the click, and the gaps
             # between them (the browser's own work: the page's components, AG Grid's script).
             phases.append([(_callback_name(c[0]), (c[1] - t0) * 1000, ((c[2] or t_end) - t0) * 1000)
@@ -147,6 +151,20 @@ def browser_side(app) -> list[str]:
     lines.append("  the median click's callbacks (sent → answered, ms after the click): " +
                  "; ".join(f"{name} {a:.0f}→{b:.0f}" for name, a, b in best))
     return lines
+
+
+FIRST_ROW_TIMER = """() => {
+    const t0 = performance.now();
+    window.__firstRowMs = null;
+    const seen = new MutationObserver(() => {
+        if (document.querySelector(".project-grid .ag-row[row-index='0'] a")) {
+            seen.disconnect();
+            requestAnimationFrame(() => { window.__firstRowMs = performance.now() - t0; });
+        }
+    });
+    seen.observe(document.body, {subtree: true, childList: true});
+    document.querySelector("#ov-stalled-list-all").click();
+}"""
 
 
 def _callback_name(request) -> str:

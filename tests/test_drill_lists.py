@@ -119,6 +119,13 @@ def test_paging_sorting_and_column_filters_run_in_the_database(demo_engine):
     assert big.projects == int((whole["contract_yuan"] >= 499_500_000).sum())  # 5.00 亿元 or more, as shown
     # A wildcard is a character, not a pattern.
     assert pl.totals(demo_engine, spec, (pl.ColumnFilter("name", "contains", "%"),)).projects == 0
+    # The export's stream: the same rows in the same order, a batch at a time.
+    county = (pl.ColumnFilter("county", "in", (word,)),)
+    streamed = list(pl.stream(demo_engine, spec, sort=pl.Sort("signed_on", True), filters=county, batch=7))
+    frame = pl.rows(demo_engine, spec, sort=pl.Sort("signed_on", True), filters=county)
+    assert [r["code"] for r in streamed] == frame["code"].tolist() and len(streamed) == kept.projects
+    assert [int(r["contract_yuan"]) for r in streamed] == frame["contract_yuan"].tolist()
+    assert list(streamed[0]) == pl.ROW_COLUMNS
 
 
 def test_rows_hold_the_columns_of_the_issue_with_dates_as_of_the_period_end(demo_engine):

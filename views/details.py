@@ -7,6 +7,7 @@ A refusal is recorded through access.DENIAL_HOOKS (the audit log); viewing is no
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -149,11 +150,13 @@ def list_page(rt: Runtime, spec: pl.ListSpec, *, sort: pl.Sort, filters: tuple[p
                      lambda: pl.page(rt.engine, spec, sort=sort, filters=filters, offset=offset, limit=limit))
 
 
-def list_rows(rt: Runtime, place: ListPlace) -> pd.DataFrame:
-    """Every row of a list state, in its order and under its column filters (the Excel export's
-    rows); not cached."""
+def list_rows(rt: Runtime, place: ListPlace) -> tuple[int, Iterator[dict]]:
+    """How many rows a list state holds, then its rows in order under its column filters, read a
+    batch at a time (the Excel export's: its header block states the count before the rows);
+    not cached."""
     sort = pl.Sort(place.state.sort_column, place.state.descending)
-    return pl.rows(rt.engine, place.spec, sort=sort, filters=place.columns)
+    count = pl.totals(rt.engine, place.spec, place.columns).projects
+    return count, pl.stream(rt.engine, place.spec, sort=sort, filters=place.columns)
 
 
 # ------------------------------------------------------------------ a project's file

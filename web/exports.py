@@ -310,14 +310,16 @@ def _table_file(rt, grant, fmt: str, view: str, *, scope, title: str, what: tupl
     def make(job):
         job.running()
         rows = read_rows()
+        # A long list comes as (count, rows read a batch at a time); a page's table as a list.
+        count, rows = rows if isinstance(rows, tuple) else (len(rows), rows)
         now = datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(hours=8)
         cutoff = read_catalog(rt).cutoff
         block = [("地区", scope.name), what, ("统计期间", period), ("筛选", words),
-                 ("数据截至", str(cutoff)), (count_label, f"{len(rows):,}"),
+                 ("数据截至", str(cutoff)), (count_label, f"{count:,}"),
                  ("导出时间", f"{now:%Y-%m-%d %H:%M}（北京时间）"), ("导出人", grant.actor.label or grant.actor.name)]
         body = xlsx(title, block, columns, rows) if fmt == "xlsx" else csv_bytes(block, columns, rows)
         audit(rt, actor=grant.actor.name, action="export", region=scope.adcode,
-              target=f"{stem} {fmt.upper()} {len(rows)}行", detail=view[:500])
+              target=f"{stem} {fmt.upper()} {count}行", detail=view[:500])
         name = f"{stem}_{scope.name}_{what[1]}_{now:%Y%m%d}.{fmt}".replace("/", "_").replace(" ", "")
         return body, name, XLSX if fmt == "xlsx" else "text/csv; charset=utf-8"
 
@@ -334,7 +336,7 @@ def project_list():
     f = place.state.filters
     return _table_file(rt, grant, fmt, view, scope=place.scope, title=f"{place.scope.name}{place.title}",
                        what=("清单", place.title), period=f"{f.date_from or ''} 至 {f.date_to or read_catalog(rt).cutoff}",
-                       filters=f, columns=LIST_COLUMNS, read_rows=lambda: list_rows(rt, place).to_dict("records"),
+                       filters=f, columns=LIST_COLUMNS, read_rows=lambda: list_rows(rt, place),
                        stem="项目清单")
 
 

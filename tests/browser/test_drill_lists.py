@@ -12,6 +12,11 @@ ROW = ".project-grid .ag-row[row-index='{}'] .ag-cell[col-id='name'] a"
 def test_from_a_kpi_card_to_the_list_and_a_projects_file(cockpit_page, screenshot_dir):
     page = cockpit_page.goto("/")
     number = page.locator("#kpi-projects .kpi-value").inner_text()
+    # The grid's code was started ahead in a hidden grid, once the overview was idle, and the
+    # grid taken away again (assets/grid_warmup.js).
+    expect(page.locator("html[data-grid-warm='1']")).to_be_attached(timeout=15_000)
+    expect(page.locator("#grid-warmup")).to_be_hidden()
+    expect(page.locator("#grid-warmup *")).to_have_count(0)
     page.click("#kpi-projects-list")
     expect(page.locator("#pl-total-count")).to_have_text(number)
     expect(page.locator(ROW.format(0))).to_be_visible()
@@ -70,6 +75,7 @@ def test_a_viewer_has_no_list_links(page_factory):
     page = guarded.goto("/")
     expect(page.locator("#kpi-projects .kpi-value")).to_be_visible()
     expect(page.locator(".kpi-list-link")).to_have_count(0)
+    expect(page.locator("#grid-warmup")).to_have_count(0)  # no lists, no grid code
     expect(page.locator("#ov-stalled-closed")).to_be_visible()
 
 
