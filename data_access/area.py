@@ -16,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 import pandas as pd
 from sqlalchemy import Date, Engine, func, literal, select
@@ -24,11 +25,11 @@ from . import lifecycle
 from .models import Funding, Inspection, Project, ProjectMonth, Region, Visit
 from .queries import (
     STATS, activity_conditions, count_if, data_cutoff, stat_columns, funds_by, month_end, project_conditions,
-    rollup_serves, whole_months,
+    settled, whole_months,
 )
 from . import queries
 from .scope import Filters, RegionScope
-from .sqlfunc import days_between, year_month
+from .sqlfunc import days_between, unindexed, year_month
 from .vocab import SOURCE_REGIONS, VISIT_ASSOCIATION, VISIT_ENTERPRISE
 
 STALL_YELLOW_DAYS = 90   # 签约未开工 beyond 3 months: yellow (domain.md §6)
@@ -180,15 +181,17 @@ def start_area(engine: Engine, area: RegionScope, filters: Filters, *, detail: b
     if detail:
         parts |= {"industries": _pairs(Project.industry_code), "sources": _pairs(Project.source_region),
                   "stalled": _stalled}
-    with engine.connect() as conn:
-        serves = rollup_serves(conn, filters, as_of)
     if queries.USE_ROLLUP and not (filters.channel or filters.origin):
         parts["activity"] = _rolled_activity  # visits have no lifecycle: any period
-    if serves:
-        parts |= {"stats": _rolled_stats, "to_date": _rolled_to_date, "signed": _rolled_signed}
+    if queries.USE_ROLLUP and not (filters.channel or filters.industry or filters.origin):
+        with engine.connect() as conn:
+            later = None if settled(conn, as_of) else as_of  # events after as_of to take away
+        parts |= {"stats": partial(_rolled_stats, later=later), "to_date": partial(_rolled_to_date, later=later),
+                  "signed": partial(_rolled_signed, later=later)}
         if detail:
-            parts |= {"industries": _rolled_pairs("i", Project.industry_code),
-                      "sources": _rolled_pairs("s", Project.source_region), "stalled": _rolled_stalled}
+            parts |= {"industries": _rolled_pairs("i", Project.industry_code, later),
+                      "sources": _rolled_pairs("s", Project.source_region, later),
+                      "stalled": partial(_rolled_stalled, later=later)}
     args = (engine, area, filters, as_of, detail)
     if executor is None:
         pending = {name: (lambda part=part: part(*args)) for name, part in parts.items()}
@@ -313,10 +316,13 @@ def split_months(lo: date | None, hi: date) -> tuple[tuple[int, int] | None, lis
 
 
 def _rolled(engine, area: RegionScope, lo: date | None, hi: date, dim: str, columns: list, keys: tuple,
-            detail: Callable[[date | None, date], object]) -> dict[tuple, list[int]]:
+            detail: Callable[[date | None, date], object],
+            later: Callable[[tuple[int, int]], object] | None = None) -> dict[tuple, list[int]]:
     """Sums per `keys` (ProjectMonth columns) of `columns` over the projects signed in [lo, hi]:
     the rollup's whole months plus `detail(start, end)`, a statement over the projects of the
-    edge days whose rows are the same keys and sums."""
+    edge days whose rows are the same keys and sums; and, for a day before the last on record,
+    `later(months)`: statements whose rows (same keys, signed sums) turn the whole months' figures
+    as recorded into the figures as of that day."""
     months, edges = split_months(lo, hi)
     out: dict[tuple, list[int]] = {}
     n = len(keys)
@@ -337,6 +343,9 @@ def _rolled(engine, area: RegionScope, lo: date | None, hi: date, dim: str, colu
             if first:
                 stmt = stmt.where(ProjectMonth.month >= first)
             add(conn.execute(stmt))
+            if later is not None:
+                for correction in later(months):
+                    add(conn.execute(correction))
         for start, end in edges:
             add(conn.execute(detail(start, end)))
     return out
@@ -357,46 +366,54 @@ _ROLLED_STATS = {"projects": ProjectMonth.projects, "contract_yuan": ProjectMont
                  "in_park": ProjectMonth.in_park, "quality": ProjectMonth.quality}
 
 
-def _rolled_stats(engine, area, filters, as_of, detail) -> dict[int, tuple[int, ...]]:
+def _rolled_stats(engine, area, filters, as_of, detail, later=None) -> dict[int, tuple[int, ...]]:
     got = _rolled(engine, area, filters.date_from, as_of, "t", [_ROLLED_STATS[k] for k in STATS],
                   (ProjectMonth.county_adcode,),
                   lambda start, end: select(Project.county_adcode, *stat_columns(as_of))
-                  .where(*_edge_conditions(area, start, end, as_of)).group_by(Project.county_adcode))
+                  .where(*_edge_conditions(area, start, end, as_of)).group_by(Project.county_adcode),
+                  later and (lambda months: _stats_after(area, months, later)))
     return {int(k[0]): tuple(v) for k, v in got.items() if v[0]}
 
 
-def _rolled_to_date(engine, area, filters, as_of, detail) -> dict[int, int]:
+def _rolled_to_date(engine, area, filters, as_of, detail, later=None) -> dict[int, int]:
     got = _rolled(engine, area, filters.date_from, as_of, "t", [ProjectMonth.funds_yuan],
                   (ProjectMonth.county_adcode,),
                   lambda start, end: select(Project.county_adcode, func.sum(Funding.amount_yuan))
                   .join(Project, Project.id == Funding.project_id)
                   .where(*_edge_conditions(area, start, end, as_of), Funding.received_on <= as_of)
-                  .group_by(Project.county_adcode))
+                  .group_by(Project.county_adcode),
+                  later and (lambda months: _funds_after(area, months, later)))
     return {int(k[0]): v[0] for k, v in got.items() if v[0]}
 
 
-def _rolled_signed(engine, area, filters, as_of, detail) -> dict[tuple[int, int], int]:
+def _rolled_signed(engine, area, filters, as_of, detail, later=None) -> dict[tuple[int, int], int]:
     month = year_month(Project.signed_on)
     got = _rolled(engine, area, filters.date_from, as_of, "t", [ProjectMonth.contract_yuan, ProjectMonth.projects],
                   (ProjectMonth.county_adcode, ProjectMonth.month),
                   lambda start, end: select(Project.county_adcode, month, func.sum(Project.contract_yuan),
                                             func.count())
-                  .where(*_edge_conditions(area, start, end, as_of)).group_by(Project.county_adcode, month))
+                  .where(*_edge_conditions(area, start, end, as_of)).group_by(Project.county_adcode, month),
+                  later and (lambda months: [
+                      select(Project.county_adcode, month, func.sum(Project.contract_yuan), func.count())
+                      .where(*_ended_later(area, months, later)).group_by(Project.county_adcode, month)]))
     return {(int(c), int(m)): v[0] for (c, m), v in got.items() if v[1]}
 
 
-def _rolled_pairs(dim: str, column):
+def _rolled_pairs(dim: str, column, later: date | None = None):
     def read(engine, area, filters, as_of, detail) -> dict[tuple[int, str], tuple[int, int]]:
         got = _rolled(engine, area, filters.date_from, as_of, dim, [ProjectMonth.projects, ProjectMonth.contract_yuan],
                       (ProjectMonth.county_adcode, ProjectMonth.value),
                       lambda start, end: select(Project.county_adcode, column, func.count(),
                                                 func.sum(Project.contract_yuan))
-                      .where(*_edge_conditions(area, start, end, as_of)).group_by(Project.county_adcode, column))
+                      .where(*_edge_conditions(area, start, end, as_of)).group_by(Project.county_adcode, column),
+                      later and (lambda months: [
+                          select(Project.county_adcode, column, func.count(), func.sum(Project.contract_yuan))
+                          .where(*_ended_later(area, months, later)).group_by(Project.county_adcode, column)]))
         return {(int(c), v): (n, c_) for (c, v), (n, c_) in got.items() if n}
     return read
 
 
-def _rolled_stalled(engine, area, filters, as_of, detail) -> dict[int, tuple[int, int, int]]:
+def _rolled_stalled(engine, area, filters, as_of, detail, later=None) -> dict[int, tuple[int, int, int]]:
     """签约未开工 per county: signed in the period, active and not started as of as_of; red when
     signed more than STALL_RED_DAYS before it, yellow beyond STALL_YELLOW_DAYS."""
     def pipeline(lo: date | None, hi: date) -> dict[int, int]:
@@ -406,7 +423,8 @@ def _rolled_stalled(engine, area, filters, as_of, detail) -> dict[int, tuple[int
                       (ProjectMonth.county_adcode,),
                       lambda start, end: select(Project.county_adcode, func.count())
                       .where(*_edge_conditions(area, start, end, as_of), lifecycle.is_pipeline(as_of))
-                      .group_by(Project.county_adcode))
+                      .group_by(Project.county_adcode),
+                      later and (lambda months: _pipeline_after(area, months, later)))
         return {int(k[0]): v[0] for k, v in got.items()}
 
     lo = filters.date_from
@@ -415,6 +433,109 @@ def _rolled_stalled(engine, area, filters, as_of, detail) -> dict[int, tuple[int
               as_of - timedelta(days=STALL_YELLOW_DAYS + 1))
     every, red, amber = pipeline(lo, as_of), pipeline(lo, red_end), pipeline(*yellow)
     return {c: (n, amber.get(c, 0), red.get(c, 0)) for c, n in every.items() if n}
+
+
+# ------------------------------------------------------------------ as of a day before the last on record
+# The whole months' rows hold the projects as recorded. As of an earlier day D, a project differs
+# from its record only by what happened after D: a start or a production after D (the 'k', 'r'
+# rows of the months after D's; the rest of D's month from the projects), money received after
+# D ('f' rows, likewise), and a termination after D: such a project is in no 't' row but was
+# active on D, so it is read from the projects (ix_project_terminated: few rows).
+
+def _whole(area: RegionScope, months: tuple[int, int], *, led_by_event: bool = False) -> list:
+    """The projects signed in the whole months. `led_by_event`: the query is led by the index of
+    its event's date (a fortnight of starts or receipts), not by the region's projects (a year
+    of them: ten times slower on SQLite at 1M projects)."""
+    first, last = months
+    signed = unindexed(Project.signed_on) if led_by_event else Project.signed_on
+    region = (area.condition(unindexed(Project.county_adcode), unindexed(Project.city_adcode)) if led_by_event
+              else area.condition(Project.county_adcode, Project.city_adcode))
+    conds = [region, signed <= month_end(last)]
+    if first:
+        conds.append(signed >= date(first // 100, first % 100, 1))
+    return conds
+
+
+def _ended_later(area: RegionScope, months: tuple[int, int], day: date) -> list:
+    """The projects signed in the whole months and terminated after `day` (led by the index of
+    terminations)."""
+    return [Project.terminated_on > day, *_whole(area, months, led_by_event=True)]
+
+
+def _events_after(area: RegionScope, months: tuple[int, int], day: date, dim: str, columns: list):
+    """Per county, the sums of an event row ('k', 'r', 'f') over the signing months for the events
+    of the months after `day`'s."""
+    first, last = months
+    stmt = (select(ProjectMonth.county_adcode, *[func.sum(c) for c in columns])
+            .where(ProjectMonth.dim == dim, ProjectMonth.month <= last, ProjectMonth.value > f"{day:%Y%m}",
+                   area.condition(ProjectMonth.county_adcode, ProjectMonth.city_adcode))
+            .group_by(ProjectMonth.county_adcode))
+    return stmt.where(ProjectMonth.month >= first) if first else stmt
+
+
+def _rest_of_month(day: date, column) -> list | None:
+    """`column` after `day` and in its month; None when `day` ends its month."""
+    end = month_end(day.year * 100 + day.month)
+    return None if day == end else [column > day, column <= end]
+
+
+def _stats_after(area: RegionScope, months: tuple[int, int], day: date) -> list:
+    """Rows (county, *STATS) that turn the whole months' recorded figures into those as of `day`."""
+    pos = {name: i for i, name in enumerate(STATS)}
+    out = [select(Project.county_adcode, *stat_columns(day))
+           .where(*_ended_later(area, months, day)).group_by(Project.county_adcode)]
+    for dim, column, count, value in (("k", Project.started_on, "started", "started_contract_yuan"),
+                                      ("r", Project.production_on, "producing", "producing_contract_yuan")):
+        def at(n, c, count=count, value=value):
+            cols = [literal(0)] * len(STATS)
+            cols[pos[count]], cols[pos[value]] = -n, -c
+            return cols
+        later = _events_after(area, months, day, dim, [ProjectMonth.projects, ProjectMonth.contract_yuan]).subquery()
+        out.append(select(later.c[0], *at(later.c[1], later.c[2])))
+        if rest_days := _rest_of_month(day, column):
+            rest = (select(Project.county_adcode.label("county"), func.count().label("n"),
+                           func.sum(Project.contract_yuan).label("c"))
+                    .where(*_whole(area, months, led_by_event=True), Project.terminated_on.is_(None), *rest_days)
+                    .group_by(Project.county_adcode).subquery())
+            out.append(select(rest.c.county, *at(rest.c.n, rest.c.c)))
+    return out
+
+
+def _funds_after(area: RegionScope, months: tuple[int, int], day: date) -> list:
+    """Rows (county, yuan) that turn the whole months' money received as recorded into that
+    received by `day`."""
+    later = _events_after(area, months, day, "f", [ProjectMonth.funds_yuan]).subquery()
+    out = [
+        select(later.c[0], -later.c[1]),
+        select(Project.county_adcode, func.sum(Funding.amount_yuan))
+        .join(Project, Project.id == Funding.project_id)
+        .where(*_ended_later(area, months, day), Funding.received_on <= day)
+        .group_by(Project.county_adcode),
+    ]
+    if rest_days := _rest_of_month(day, Funding.received_on):
+        # Funding's region columns equal its project's (composite key): they lead with the days.
+        out.append(select(Project.county_adcode, -func.sum(Funding.amount_yuan))
+                   .select_from(Funding).join(Project, Project.id == Funding.project_id)
+                   .where(area.condition(Funding.county_adcode, Funding.city_adcode), *rest_days,
+                          *_whole(area, months, led_by_event=True), Project.terminated_on.is_(None))
+                   .group_by(Project.county_adcode))
+    return out
+
+
+def _pipeline_after(area: RegionScope, months: tuple[int, int], day: date) -> list:
+    """Rows (county, count) that turn the whole months' recorded 签约未开工 into that of `day`:
+    the starts after it, and the projects terminated after it that had not started by it."""
+    later = _events_after(area, months, day, "k", [ProjectMonth.projects]).subquery()
+    out = [
+        select(later.c[0], later.c[1]),
+        select(Project.county_adcode, func.count())
+        .where(*_ended_later(area, months, day), lifecycle.is_pipeline(day)).group_by(Project.county_adcode),
+    ]
+    if rest_days := _rest_of_month(day, Project.started_on):
+        out.append(select(Project.county_adcode, func.count())
+                   .where(*_whole(area, months, led_by_event=True), Project.terminated_on.is_(None), *rest_days)
+                   .group_by(Project.county_adcode))
+    return out
 
 
 def _rolled_activity(engine, area, filters, as_of, detail) -> dict[tuple, tuple[int, int, int]]:

@@ -201,9 +201,10 @@ def funds_by(conn, scope: RegionScope, filters: Filters, as_of: date, *keys: str
             on_project,
         )
 
-    if first <= last and rollup_serves(conn, filters, as_of):
-        # Every termination is on record by as_of: the money of terminated projects is summed
-        # per county and month of receipt in project_month ('w' rows), the cut days read as above.
+    if first <= last and USE_ROLLUP:
+        # The money of terminated projects is summed per county and month of receipt in
+        # project_month ('w' rows), the cut days read as above. The rows hold every termination
+        # on record: those after as_of (few: ix_project_terminated) are given their money back.
         withdrawn: dict[tuple, int] = {}
         cols = {"city": ProjectMonth.city_adcode, "county": ProjectMonth.county_adcode, "month": ProjectMonth.month}
         w_cols = [cols[k].label(f"k{i}") for i, k in enumerate(keys)]
@@ -216,6 +217,16 @@ def funds_by(conn, scope: RegionScope, filters: Filters, as_of: date, *keys: str
         for start, end in edges:
             if start is None or start <= end:
                 _merge(withdrawn, withdrawn_days(start, end))
+        if not settled(conn, as_of):
+            months = [Funding.received_on <= month_end(last)]
+            if first:
+                months.append(Funding.received_on >= date(first // 100, first % 100, 1))
+            later = total(
+                select(*on_project, amount).join(Project, Project.id == Funding.project_id)
+                .where(scope.condition(Project.county_adcode, Project.city_adcode), Project.terminated_on > as_of,
+                       *months),
+                on_project)
+            _merge(withdrawn, {k: -v for k, v in later.items()})
     else:
         withdrawn = withdrawn_days(filters.date_from, as_of)
     return {k: v - withdrawn.get(k, 0) for k, v in received.items()}

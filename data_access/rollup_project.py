@@ -15,11 +15,18 @@ Rows by `dim` (month: the project's signing month unless said otherwise):
        non-terminated projects took that many days from signing to start; 'p' start to production.
   'e', 'a', 'n'  per (county or 0, city as text or '') and month of the visit: enterprise visits,
        association visits, site inspections (`projects` holds the count).
+  'k'  per county, signing month and month of the START (value 'YYYYMM'): the non-terminated
+       started projects (projects, contract_yuan);   'r' the same by month of PRODUCTION;
+  'f'  per county, signing month and month of RECEIPT (value 'YYYYMM'): money received by the
+       non-terminated projects (funds_yuan).
 
 The project rows ('t', 'i', 's', 'd', 'p', 'w') are the figures "as of" any day on or after every
-lifecycle date and receipt on record: a period is read from them only when `queries.settled`
-says its end is such a day (a view read as of the data's cut-off is); other periods are read from
-the projects. Visits and inspections have no lifecycle: their rows serve any period.
+lifecycle date and receipt on record (`queries.settled`: a view read as of the data's cut-off
+is). For an earlier day D (a past year, the year-ago comparison of every "this year" view),
+data_access/area.py takes from them what happened after D, from the event rows ('k', 'r', 'f':
+the months after D's; the rest of D's own month from the projects), and adds the few projects
+terminated after D, which were still active on D, from the projects themselves. Visits and
+inspections have no lifecycle: their rows serve any period.
 
 The database keeps it on every insert, update and delete of project, funding, visit and
 inspection, so imports, their rollback, the demo build and the CLI sync cannot forget it. SQLite
@@ -47,6 +54,9 @@ ON_KEY = f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET"
 ZEROS = ["0"] * len(SUMS)
 
 MONTH = {"sqlite": "CAST(strftime('%Y%m', {d}) AS INTEGER)", "postgresql": "CAST(to_char({d}, 'YYYYMM') AS INTEGER)"}
+# An event's month as the `value` of 'k', 'r', 'f' rows: text that sorts as the months do.
+MONTH_TEXT = {"sqlite": "strftime('%Y%m', {d})", "postgresql": "to_char({d}, 'YYYYMM')"}
+EVENTS = {"k": "started_on", "r": "production_on"}
 DAYS = {"sqlite": "CAST(CAST(julianday({a}) - julianday({b}) AS INTEGER) AS TEXT)",
         "postgresql": "CAST(({a} - {b}) AS TEXT)"}
 
@@ -103,6 +113,20 @@ def project_statements(dialect: str, rows: str, sign: str) -> list[str]:
                 + ", ".join(_sums(projects=f"{sign}count(*)")) + f" FROM {rows} AS x "
                 f"WHERE x.terminated_on IS NULL AND x.{later} IS NOT NULL GROUP BY 2, 3, 4 "
                 f"{ON_KEY} {_add(['projects'], 'project_month')};")
+    for dim, column in EVENTS.items():
+        out.append(
+            f"INSERT INTO project_month ({COLUMNS}) "
+            f"SELECT '{dim}', {month}, x.county_adcode, {MONTH_TEXT[dialect].format(d='x.' + column)}, "
+            "min(x.city_adcode), " + ", ".join(_sums(projects=f"{sign}count(*)",
+                                                     contract_yuan=f"{sign}sum(x.contract_yuan)"))
+            + f" FROM {rows} AS x WHERE x.terminated_on IS NULL AND x.{column} IS NOT NULL "
+            f"GROUP BY 2, x.county_adcode, 4 {ON_KEY} {_add(['projects', 'contract_yuan'], 'project_month')};")
+    out.append(
+        f"INSERT INTO project_month ({COLUMNS}) "
+        f"SELECT 'f', {month}, x.county_adcode, {MONTH_TEXT[dialect].format(d='f.received_on')}, min(x.city_adcode), "
+        + ", ".join(_sums(funds_yuan=f"{sign}sum(f.amount_yuan)")) + f" FROM {rows} AS x "
+        f"JOIN funding AS f ON f.project_id = x.id WHERE x.terminated_on IS NULL GROUP BY 2, x.county_adcode, 4 "
+        f"{ON_KEY} {_add(['funds_yuan'], 'project_month')};")
     out.append(
         f"INSERT INTO project_month ({COLUMNS}) "
         f"SELECT 'w', {MONTH[dialect].format(d='f.received_on')}, x.county_adcode, '', min(x.city_adcode), "
@@ -113,8 +137,8 @@ def project_statements(dialect: str, rows: str, sign: str) -> list[str]:
 
 
 def funding_statements(dialect: str, rows: str, sign: str) -> list[str]:
-    """A receipt adds to its project's 't' row (signing month) or, the project terminated, to
-    its county's 'w' row (month of receipt)."""
+    """A receipt adds to its project's 't' row (signing month) and 'f' row (signing and receipt
+    month) or, the project terminated, to its county's 'w' row (month of receipt)."""
     live = "p.terminated_on IS NULL"
     month = (f"CASE WHEN {live} THEN {MONTH[dialect].format(d='p.signed_on')} "
              f"ELSE {MONTH[dialect].format(d='x.received_on')} END")
@@ -123,7 +147,13 @@ def funding_statements(dialect: str, rows: str, sign: str) -> list[str]:
         f"SELECT CASE WHEN {live} THEN 't' ELSE 'w' END, {month}, p.county_adcode, '', min(p.city_adcode), "
         + ", ".join(_sums(funds_yuan=f"{sign}sum(x.amount_yuan)"))
         + f" FROM {rows} AS x JOIN project AS p ON p.id = x.project_id WHERE true GROUP BY 1, 2, p.county_adcode "
-        f"{ON_KEY} {_add(['funds_yuan'], 'project_month')};"
+        f"{ON_KEY} {_add(['funds_yuan'], 'project_month')};",
+        f"INSERT INTO project_month ({COLUMNS}) "
+        f"SELECT 'f', {MONTH[dialect].format(d='p.signed_on')}, p.county_adcode, "
+        f"{MONTH_TEXT[dialect].format(d='x.received_on')}, min(p.city_adcode), "
+        + ", ".join(_sums(funds_yuan=f"{sign}sum(x.amount_yuan)"))
+        + f" FROM {rows} AS x JOIN project AS p ON p.id = x.project_id WHERE {live} GROUP BY 2, p.county_adcode, 4 "
+        f"{ON_KEY} {_add(['funds_yuan'], 'project_month')};",
     ]
 
 

@@ -44,3 +44,27 @@ def _days_sqlite(element, compiler, **kw):
 def _days_pg(element, compiler, **kw):
     later, earlier = element.clauses
     return f"({compiler.process(later, **kw)} - {compiler.process(earlier, **kw)})"
+
+
+class unindexed(FunctionElement):
+    """A column that must not choose the index a query is read by: SQLite's unary + (its
+    documented way to disqualify a term from an index), so that a small range of another
+    table leads the join; PostgreSQL plans by its statistics and gets the column as it is."""
+
+    inherit_cache = True
+
+    def __init__(self, column):
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(unindexed, "sqlite")
+def _unindexed_sqlite(element, compiler, **kw):
+    (arg,) = element.clauses
+    return f"+{compiler.process(arg, **kw)}"
+
+
+@compiles(unindexed)
+def _unindexed_default(element, compiler, **kw):
+    (arg,) = element.clauses
+    return compiler.process(arg, **kw)

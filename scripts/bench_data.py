@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import Engine, text
 
+from data_access.search import search_key
 from data_access.vocab import (
     CHAIN_ACTIONS,
     CHANNELS,
@@ -26,6 +27,11 @@ from data_access.vocab import (
     STATUS_SIGNED,
     STATUS_TERMINATED,
 )
+
+# Parts of synthetic names (the header's search reads their pinyin).
+WORKS = ("年产十万吨新型建材", "智能终端制造产业园", "酱香型白酒技改扩能", "新能源电池材料", "磷化工精深加工",
+         "大数据中心", "生态特色食品加工", "中药材种植及精深加工", "现代物流园", "文化旅游综合体")
+FIRMS = ("贵州", "深圳市华创", "上海恒力", "浙江天能", "广东美盛", "重庆川黔", "北京中科", "江苏新材")
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data_access" / "reference"
 
@@ -162,7 +168,8 @@ def _enterprises(rng, n_ent: int) -> Table:
     return Table(
         "enterprise",
         ["id", "name", "origin_province", "origin_city", "source_region", "ownership", "quality_tags"],
-        [ids.tolist(), [f"企业{i:07d}" for i in ids], prov.tolist(), city.tolist(), source.tolist(),
+        [ids.tolist(), [f"{FIRMS[i % len(FIRMS)]}{i:07d}有限公司" for i in ids], prov.tolist(), city.tolist(),
+         source.tolist(),
          ownership.tolist(), tags.tolist()],
     )
 
@@ -258,10 +265,14 @@ def _projects(rng, ref: Reference, n: int, n_ent: int, enterprises: Table):
     investor = dict(zip(enterprises.columns, enterprises.data))
     emerging = np.where(rng.random(n) < 0.04, "新能源电池及材料", None).astype(object)
 
+    short = dict(zip(ref.counties.tolist(), ref.county_short.tolist()))
+    names = [f"{short[c]}{WORKS[i % len(WORKS)]}项目{i}" for c, i in zip(county.tolist(), ids.tolist())]
     columns = {
         "id": ids.tolist(),
         "code": [f"GZ{y}{i:08d}" for y, i in zip(years.tolist(), ids.tolist())],
-        "name": [f"项目{i}" for i in ids.tolist()],
+        # Names and search keys as long as real ones, so that the header's search scans what it would.
+        "name": names,
+        "search_key": [search_key(a, investor["name"][e - 1]) for a, e in zip(names, enterprise.tolist())],
         "enterprise_id": enterprise.tolist(),
         # The investor as recorded at signing: a copy of its enterprise row.
         **{col: [investor[col][e - 1] for e in enterprise.tolist()]

@@ -96,6 +96,32 @@ def server_side(app, url: str) -> list[str]:
     return lines
 
 
+SEARCHES = [("pinyin initials", "hcjt"), ("full pinyin", "xinnengyuan"), ("Chinese", "新能源电池"),
+            ("project code", "GZ2025000"), ("no hit", "qqqq")]
+
+
+def search_side(url: str) -> list[str]:
+    """The header's search (data_access.search), as a province, a city and a county user."""
+    from data_access.db import get_engine
+    from data_access.scope import resolve_scope
+    from data_access.search import search
+
+    engine = get_engine(url)
+    lines = [f"{'header search':<28}" + "".join(f"{level:>12}" for level in REGIONS) + "   (ms, median of 5)"]
+    for label, words in SEARCHES:
+        cells = []
+        for adcode in REGIONS.values():
+            scope = resolve_scope(engine, adcode)
+            times = []
+            for _ in range(RUNS):
+                t0 = time.perf_counter()
+                search(engine, scope, words)
+                times.append((time.perf_counter() - t0) * 1000)
+            cells.append(statistics.median(times))
+        lines.append(f"{label + ' ' + words:<28}" + "".join(f"{c:>12.1f}" for c in cells))
+    return lines
+
+
 def browser_side(app) -> list[str]:
     from playwright.sync_api import sync_playwright
     from werkzeug.serving import make_server
@@ -182,19 +208,28 @@ def main(argv=None) -> int:
     ap.add_argument("--scales", default="100000")
     ap.add_argument("--keep", metavar="DIR", help="keep (and reuse) the SQLite files in DIR")
     ap.add_argument("--browser", default="on", choices=("on", "off"))
+    ap.add_argument("--postgres", metavar="URL", default="off",
+                    help="also on PostgreSQL: a server URL whose role may create databases (the bench "
+                         "database cockpit_bench_<scale> is built there once and kept), or off")
     args = ap.parse_args(argv)
     workdir = Path(args.keep or tempfile.mkdtemp(prefix="cockpit_details_"))
     workdir.mkdir(parents=True, exist_ok=True)
     report = []
     for scale in [int(s.replace("_", "")) for s in args.scales.split(",")]:
-        url = bench.bench_database(workdir, scale)
-        app = bench.make_app(url)
-        report.append(f"\n{scale:,} projects, SQLite (median of {RUNS}, nothing cached):")
-        report += server_side(app, url)
-        if args.browser == "on":
-            report += browser_side(app)
-        print("\n".join(report), flush=True)
-        report = []
+        backends = [("SQLite", bench.bench_database(workdir, scale))]
+        if args.postgres != "off":
+            from bench_cold import pg_url
+
+            backends.append(("PostgreSQL", pg_url(args.postgres, scale)))
+        for label, url in backends:
+            app = bench.make_app(url)
+            report.append(f"\n{scale:,} projects, {label} (median of {RUNS}, nothing cached):")
+            report += server_side(app, url)
+            report += search_side(url)
+            if args.browser == "on" and label == "SQLite":
+                report += browser_side(app)
+            print("\n".join(report), flush=True)
+            report = []
     return 0
 
 

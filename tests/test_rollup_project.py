@@ -39,6 +39,8 @@ def expected(conn) -> dict[tuple, tuple[int, ...]]:
         p = projects[f.project_id]
         if p.terminated_on is None:
             money[p.id] = money.get(p.id, 0) + f.amount_yuan
+            add(("f", _ym(p.signed_on), p.county_adcode, f"{f.received_on:%Y%m}"), p.city_adcode,
+                funds_yuan=f.amount_yuan)
         else:
             add(("w", _ym(f.received_on), p.county_adcode, ""), p.city_adcode, funds_yuan=f.amount_yuan)
     for p in projects.values():
@@ -53,6 +55,9 @@ def expected(conn) -> dict[tuple, tuple[int, ...]]:
         add(("t", m, p.county_adcode, ""), p.city_adcode, **sums, funds_yuan=money.get(p.id, 0))
         add(("i", m, p.county_adcode, p.industry_code), p.city_adcode, **sums)
         add(("s", m, p.county_adcode, p.source_region), p.city_adcode, **sums)
+        for dim, day in (("k", p.started_on), ("r", p.production_on)):
+            if day is not None:
+                add((dim, m, p.county_adcode, f"{day:%Y%m}"), p.city_adcode, projects=1, contract_yuan=p.contract_yuan)
         for dim, later, earlier in (("d", p.started_on, p.signed_on), ("p", p.production_on, p.started_on)):
             if later is not None:
                 for level in (p.city_adcode, PROVINCE_ADCODE):
@@ -187,6 +192,11 @@ PERIODS = [
     Filters(date_from=date(2025, 3, 3), date_to=date(2027, 1, 1)),      # past the data's end
     Filters(date_from=date(2025, 5, 5), date_to=date(2025, 5, 20)),     # no whole month
     Filters(date_from=date(2024, 7, 1), channel=CHANNELS[0]),           # a filter the rollup has no key for
+    # Ending before the last date on record, mid-month: the events after the end are taken away.
+    Filters(date_from=date(2024, 1, 1), date_to=date(2024, 11, 17)),    # a year-ago comparison
+    Filters(date_from=date(2021, 3, 9), date_to=date(2023, 6, 14)),     # cut months at both ends
+    Filters(date_to=date(2022, 12, 31)),                                # everything until a past year's end
+    Filters(date_from=date(2024, 2, 1), date_to=date(2024, 9, 30), industry="LIQUOR"),  # a filter
 ]
 
 
@@ -219,12 +229,17 @@ def test_views_read_the_same_figures_from_the_rollup(demo_engine, filters, monke
     assert compared or filters.date_to == date(2025, 5, 20)
 
 
-def test_the_rollup_is_read_when_it_serves(demo_engine, monkeypatch):
-    """A settled, unfiltered period reads project_month; the figures then come from it (a
+@pytest.mark.parametrize("years_back", [0, 1], ids=["this year", "a year ago, mid-month"])
+def test_the_rollup_is_read_when_it_serves(demo_engine, monkeypatch, years_back):
+    """An unfiltered period reads project_month, settled or not; the figures then come from it (a
     rollup row altered by hand shows), so the comparison above compares two paths."""
     cutoff = queries.data_cutoff(demo_engine)
     scope = resolve_scope(demo_engine, 520300)
-    filters = Filters(date_from=date(cutoff.year, 1, 1))
+    year = cutoff.year - years_back
+    filters = Filters(date_from=date(year, 1, 1)) if not years_back else \
+        Filters(date_from=date(year, 1, 1), date_to=date(year, 11, 17))
+    with demo_engine.connect() as conn:
+        assert queries.settled(conn, filters.as_of(cutoff)) == (not years_back)
     before = area.read_area(demo_engine, scope, filters).totals(scope)["projects"]
     with demo_engine.begin() as conn:
         # Rows the triggers never wrote, dropped again below (a table without triggers of its own).
@@ -232,7 +247,7 @@ def test_the_rollup_is_read_when_it_serves(demo_engine, monkeypatch):
                           "contract_yuan, started, started_contract_yuan, producing, producing_contract_yuan, "
                           "in_park, quality, funds_yuan) VALUES ('t', :m, 520382, '', 520300, 1000, 0, 0, 0, 0, 0, "
                           "0, 0, 0) ON CONFLICT (dim, month, county_adcode, value) DO UPDATE SET "
-                          "projects = project_month.projects + 1000"), {"m": cutoff.year * 100 + 1})
+                          "projects = project_month.projects + 1000"), {"m": year * 100 + 1})
     try:
         assert area.read_area(demo_engine, scope, filters).totals(scope)["projects"] == before + 1000
         monkeypatch.setattr(queries, "USE_ROLLUP", False)
@@ -240,6 +255,6 @@ def test_the_rollup_is_read_when_it_serves(demo_engine, monkeypatch):
     finally:
         with demo_engine.begin() as conn:
             conn.execute(update(ProjectMonth)
-                         .where(ProjectMonth.dim == "t", ProjectMonth.month == cutoff.year * 100 + 1,
+                         .where(ProjectMonth.dim == "t", ProjectMonth.month == year * 100 + 1,
                                 ProjectMonth.county_adcode == 520382)
                          .values(projects=ProjectMonth.projects - 1000))
