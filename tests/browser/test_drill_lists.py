@@ -117,3 +117,10 @@ def test_a_heat_map_cell_opens_its_projects(cockpit_page):
     expect(page).to_have_url(re.compile(rf"/projects\?region={region}&entry=link"))
     expect(page.locator("#pl-total-count")).to_have_text(cell["text"])
     expect(page.locator(ROW.format(0))).to_be_visible()
+
+
+def test_a_page_other_than_the_overview_starts_no_second_grid(cockpit_page):
+    page = cockpit_page.goto("/chains")
+    expect(page.locator(".ag-root-wrapper").first).to_be_visible(timeout=15_000)
+    expect(page.locator("html[data-grid-warm='0']")).to_be_attached(timeout=15_000)
+    expect(page.locator("#grid-warmup *")).to_have_count(0)
