@@ -22,6 +22,7 @@ from components.units import yi
 
 # A cell starting with one of these is a formula (or DDE) to Excel, WPS and LibreOffice.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+WIDTHS = {"text": 16, "date": 12, "datetime": 19}
 NUMBER_FORMATS = {"int": "#,##0", "count": "#,##0", "yi": "#,##0.00", "yuan": "#,##0.00", "pct": "0.00",
                   "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm:ss", "text": "@"}
 
@@ -34,6 +35,7 @@ class Column:
     # yuan, written in 亿元 with the screen's rounding) | yi (亿元 already rounded) | pct | date |
     # datetime
     kind: str = "text"
+    width: int | None = None  # in Excel's units (a Chinese character takes about two); else by kind
 
 
 def neutralise(value):
@@ -87,6 +89,11 @@ def xlsx(title: str, header_block: list[tuple[str, str]], columns: list[Column],
         sheet.write_string(r, 0, neutralise(str(label)), bold)
         sheet.write_string(r, 1, neutralise(str(value)))
     r += 2
+    # Widths and frozen headings are settings of the sheet, which constant-memory mode writes
+    # before the rows: set now. A Chinese character is about two of Excel's width units.
+    for i, c in enumerate(columns):
+        sheet.set_column(i, i, c.width or min(max(2 * len(c.header) + 2, WIDTHS.get(c.kind, 14)), 40))
+    sheet.freeze_panes(r + 1, 0)
     for i, c in enumerate(columns):
         sheet.write_string(r, i, neutralise(c.header), bold)
     writers = []

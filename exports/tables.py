@@ -87,7 +87,7 @@ def chain_grid(scope_name: str, industry: str, grid: pd.DataFrame) -> Table:
 
 
 PROJECT_COLUMNS = [
-    Column("code", "项目编号"), Column("name", "项目名称"), Column("investor", "投资方"), Column("county", "县(市、区)"),
+    Column("code", "项目编号"), Column("name", "项目名称", width=40), Column("investor", "投资方", width=30), Column("county", "县(市、区)"),
     Column("state", "状态"), Column("channel", "招商方式"), Column("contract_yuan", "合同投资额（亿元）", "yuan"),
     Column("signed_on", "签约日期", "date"), Column("started_on", "开工日期", "date"),
     Column("production_on", "投产日期", "date"),
@@ -100,7 +100,7 @@ def chain_projects(scope_name: str, link_name: str, projects: pd.DataFrame) -> T
 
 
 CANDIDATE_COLUMNS = [
-    Column("enterprise", "企业"), Column("score", "推荐分", "int"), Column("tags", "优强标签"), Column("stage", "阶段"),
+    Column("enterprise", "企业", width=30), Column("score", "推荐分", "int"), Column("tags", "优强标签"), Column("stage", "阶段"),
     Column("origin", "来源地"), Column("source_region", "来源地区"), Column("visits", "拜访次数（次）", "int"),
     Column("last_visit", "最近拜访", "date"), Column("intended_yuan", "意向投资额（亿元）", "yuan"),
     Column("team", "跟进单位"),

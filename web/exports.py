@@ -258,7 +258,7 @@ def screen():
 
 
 LIST_COLUMNS = [
-    Column("code", "项目编号"), Column("name", "项目名称"), Column("investor", "投资方"), Column("county", "县(市、区)"),
+    Column("code", "项目编号"), Column("name", "项目名称", width=40), Column("investor", "投资方", width=30), Column("county", "县(市、区)"),
     Column("park", "园区"), Column("industry", "行业"), Column("link", "产业链环节"), Column("channel", "招商方式"),
     Column("status", "项目状态"), Column("contract_yuan", "合同投资额（亿元）", "yuan"), Column("funds_yuan", "到位资金（亿元）", "yuan"),
     Column("signed_on", "签约日期", "date"), Column("started_on", "开工日期", "date"),
@@ -341,7 +341,7 @@ def project_list():
 
 
 WARNING_COLUMNS = [
-    Column("light", "预警"), Column("code", "项目编号"), Column("name", "项目名称"), Column("investor", "投资方"),
+    Column("light", "预警"), Column("code", "项目编号"), Column("name", "项目名称", width=40), Column("investor", "投资方", width=30),
     Column("county", "县(市、区)"), Column("industry", "行业"), Column("contract_yuan", "合同投资额（亿元）", "yuan"),
     Column("funds_yuan", "到位资金（亿元）", "yuan"), Column("signed_on", "签约日期", "date"),
     Column("planned_start_on", "计划开工日期", "date"), Column("started_on", "开工日期", "date"),
