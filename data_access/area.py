@@ -28,8 +28,9 @@ from .queries import (
     settled, whole_months,
 )
 from . import queries
+from .area_later import ended_later, funds_after, pipeline_after, stats_after
 from .scope import Filters, RegionScope
-from .sqlfunc import days_between, unindexed, year_month
+from .sqlfunc import days_between, year_month
 from .vocab import SOURCE_REGIONS, VISIT_ASSOCIATION, VISIT_ENTERPRISE
 
 STALL_YELLOW_DAYS = 90   # 签约未开工 beyond 3 months: yellow (domain.md §6)
@@ -371,7 +372,7 @@ def _rolled_stats(engine, area, filters, as_of, detail, later=None) -> dict[int,
                   (ProjectMonth.county_adcode,),
                   lambda start, end: select(Project.county_adcode, *stat_columns(as_of))
                   .where(*_edge_conditions(area, start, end, as_of)).group_by(Project.county_adcode),
-                  later and (lambda months: _stats_after(area, months, later)))
+                  later and (lambda months: stats_after(area, months, later)))
     return {int(k[0]): tuple(v) for k, v in got.items() if v[0]}
 
 
@@ -382,7 +383,7 @@ def _rolled_to_date(engine, area, filters, as_of, detail, later=None) -> dict[in
                   .join(Project, Project.id == Funding.project_id)
                   .where(*_edge_conditions(area, start, end, as_of), Funding.received_on <= as_of)
                   .group_by(Project.county_adcode),
-                  later and (lambda months: _funds_after(area, months, later)))
+                  later and (lambda months: funds_after(area, months, later)))
     return {int(k[0]): v[0] for k, v in got.items() if v[0]}
 
 
@@ -395,7 +396,7 @@ def _rolled_signed(engine, area, filters, as_of, detail, later=None) -> dict[tup
                   .where(*_edge_conditions(area, start, end, as_of)).group_by(Project.county_adcode, month),
                   later and (lambda months: [
                       select(Project.county_adcode, month, func.sum(Project.contract_yuan), func.count())
-                      .where(*_ended_later(area, months, later)).group_by(Project.county_adcode, month)]))
+                      .where(*ended_later(area, months, later)).group_by(Project.county_adcode, month)]))
     return {(int(c), int(m)): v[0] for (c, m), v in got.items() if v[1]}
 
 
@@ -408,7 +409,7 @@ def _rolled_pairs(dim: str, column, later: date | None = None):
                       .where(*_edge_conditions(area, start, end, as_of)).group_by(Project.county_adcode, column),
                       later and (lambda months: [
                           select(Project.county_adcode, column, func.count(), func.sum(Project.contract_yuan))
-                          .where(*_ended_later(area, months, later)).group_by(Project.county_adcode, column)]))
+                          .where(*ended_later(area, months, later)).group_by(Project.county_adcode, column)]))
         return {(int(c), v): (n, c_) for (c, v), (n, c_) in got.items() if n}
     return read
 
@@ -424,7 +425,7 @@ def _rolled_stalled(engine, area, filters, as_of, detail, later=None) -> dict[in
                       lambda start, end: select(Project.county_adcode, func.count())
                       .where(*_edge_conditions(area, start, end, as_of), lifecycle.is_pipeline(as_of))
                       .group_by(Project.county_adcode),
-                      later and (lambda months: _pipeline_after(area, months, later)))
+                      later and (lambda months: pipeline_after(area, months, later)))
         return {int(k[0]): v[0] for k, v in got.items()}
 
     lo = filters.date_from
@@ -433,109 +434,6 @@ def _rolled_stalled(engine, area, filters, as_of, detail, later=None) -> dict[in
               as_of - timedelta(days=STALL_YELLOW_DAYS + 1))
     every, red, amber = pipeline(lo, as_of), pipeline(lo, red_end), pipeline(*yellow)
     return {c: (n, amber.get(c, 0), red.get(c, 0)) for c, n in every.items() if n}
-
-
-# ------------------------------------------------------------------ as of a day before the last on record
-# The whole months' rows hold the projects as recorded. As of an earlier day D, a project differs
-# from its record only by what happened after D: a start or a production after D (the 'k', 'r'
-# rows of the months after D's; the rest of D's month from the projects), money received after
-# D ('f' rows, likewise), and a termination after D: such a project is in no 't' row but was
-# active on D, so it is read from the projects (ix_project_terminated: few rows).
-
-def _whole(area: RegionScope, months: tuple[int, int], *, led_by_event: bool = False) -> list:
-    """The projects signed in the whole months. `led_by_event`: the query is led by the index of
-    its event's date (a fortnight of starts or receipts), not by the region's projects (a year
-    of them: ten times slower on SQLite at 1M projects)."""
-    first, last = months
-    signed = unindexed(Project.signed_on) if led_by_event else Project.signed_on
-    region = (area.condition(unindexed(Project.county_adcode), unindexed(Project.city_adcode)) if led_by_event
-              else area.condition(Project.county_adcode, Project.city_adcode))
-    conds = [region, signed <= month_end(last)]
-    if first:
-        conds.append(signed >= date(first // 100, first % 100, 1))
-    return conds
-
-
-def _ended_later(area: RegionScope, months: tuple[int, int], day: date) -> list:
-    """The projects signed in the whole months and terminated after `day` (led by the index of
-    terminations)."""
-    return [Project.terminated_on > day, *_whole(area, months, led_by_event=True)]
-
-
-def _events_after(area: RegionScope, months: tuple[int, int], day: date, dim: str, columns: list):
-    """Per county, the sums of an event row ('k', 'r', 'f') over the signing months for the events
-    of the months after `day`'s."""
-    first, last = months
-    stmt = (select(ProjectMonth.county_adcode, *[func.sum(c) for c in columns])
-            .where(ProjectMonth.dim == dim, ProjectMonth.month <= last, ProjectMonth.value > f"{day:%Y%m}",
-                   area.condition(ProjectMonth.county_adcode, ProjectMonth.city_adcode))
-            .group_by(ProjectMonth.county_adcode))
-    return stmt.where(ProjectMonth.month >= first) if first else stmt
-
-
-def _rest_of_month(day: date, column) -> list | None:
-    """`column` after `day` and in its month; None when `day` ends its month."""
-    end = month_end(day.year * 100 + day.month)
-    return None if day == end else [column > day, column <= end]
-
-
-def _stats_after(area: RegionScope, months: tuple[int, int], day: date) -> list:
-    """Rows (county, *STATS) that turn the whole months' recorded figures into those as of `day`."""
-    pos = {name: i for i, name in enumerate(STATS)}
-    out = [select(Project.county_adcode, *stat_columns(day))
-           .where(*_ended_later(area, months, day)).group_by(Project.county_adcode)]
-    for dim, column, count, value in (("k", Project.started_on, "started", "started_contract_yuan"),
-                                      ("r", Project.production_on, "producing", "producing_contract_yuan")):
-        def at(n, c, count=count, value=value):
-            cols = [literal(0)] * len(STATS)
-            cols[pos[count]], cols[pos[value]] = -n, -c
-            return cols
-        later = _events_after(area, months, day, dim, [ProjectMonth.projects, ProjectMonth.contract_yuan]).subquery()
-        out.append(select(later.c[0], *at(later.c[1], later.c[2])))
-        if rest_days := _rest_of_month(day, column):
-            rest = (select(Project.county_adcode.label("county"), func.count().label("n"),
-                           func.sum(Project.contract_yuan).label("c"))
-                    .where(*_whole(area, months, led_by_event=True), Project.terminated_on.is_(None), *rest_days)
-                    .group_by(Project.county_adcode).subquery())
-            out.append(select(rest.c.county, *at(rest.c.n, rest.c.c)))
-    return out
-
-
-def _funds_after(area: RegionScope, months: tuple[int, int], day: date) -> list:
-    """Rows (county, yuan) that turn the whole months' money received as recorded into that
-    received by `day`."""
-    later = _events_after(area, months, day, "f", [ProjectMonth.funds_yuan]).subquery()
-    out = [
-        select(later.c[0], -later.c[1]),
-        select(Project.county_adcode, func.sum(Funding.amount_yuan))
-        .join(Project, Project.id == Funding.project_id)
-        .where(*_ended_later(area, months, day), Funding.received_on <= day)
-        .group_by(Project.county_adcode),
-    ]
-    if rest_days := _rest_of_month(day, Funding.received_on):
-        # Funding's region columns equal its project's (composite key): they lead with the days.
-        out.append(select(Project.county_adcode, -func.sum(Funding.amount_yuan))
-                   .select_from(Funding).join(Project, Project.id == Funding.project_id)
-                   .where(area.condition(Funding.county_adcode, Funding.city_adcode), *rest_days,
-                          *_whole(area, months, led_by_event=True), Project.terminated_on.is_(None))
-                   .group_by(Project.county_adcode))
-    return out
-
-
-def _pipeline_after(area: RegionScope, months: tuple[int, int], day: date) -> list:
-    """Rows (county, count) that turn the whole months' recorded 签约未开工 into that of `day`:
-    the starts after it, and the projects terminated after it that had not started by it."""
-    later = _events_after(area, months, day, "k", [ProjectMonth.projects]).subquery()
-    out = [
-        select(later.c[0], later.c[1]),
-        select(Project.county_adcode, func.count())
-        .where(*_ended_later(area, months, day), lifecycle.is_pipeline(day)).group_by(Project.county_adcode),
-    ]
-    if rest_days := _rest_of_month(day, Project.started_on):
-        out.append(select(Project.county_adcode, func.count())
-                   .where(*_whole(area, months, led_by_event=True), Project.terminated_on.is_(None), *rest_days)
-                   .group_by(Project.county_adcode))
-    return out
 
 
 def _rolled_activity(engine, area, filters, as_of, detail) -> dict[tuple, tuple[int, int, int]]:
