@@ -27,9 +27,11 @@ fi
 # (A COCKPIT_CHROMIUM override is the developer's own browser: Debian's is then not needed.)
 cjk_font=/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 # LibreOffice Impress opens the briefing deck as a user would (tests/test_exports_deck.py);
-# poppler-utils reads the PDFs back (pdftotext, pdfinfo).
+# poppler-utils reads the PDFs back (pdftotext, pdfinfo); nginx-light checks deploy/nginx.conf
+# (tests/test_deploy.py, `nginx -t`).
 if [[ ( -z "${COCKPIT_CHROMIUM:-}" && ! -x /usr/bin/chromium ) || ! -f "$cjk_font" ]] \
-        || ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null; then
+        || ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null \
+        || ! { command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]]; }; then
     sudo=""
     if [[ $(id -u) -ne 0 ]]; then
         # Use sudo only when it will not hang on a password prompt without a terminal.
@@ -41,13 +43,13 @@ if [[ ( -z "${COCKPIT_CHROMIUM:-}" && ! -x /usr/bin/chromium ) || ! -f "$cjk_fon
     fi
     if [[ "$sudo" == "none" ]]; then
         echo "test.sh: WARNING: /usr/bin/chromium or the Noto CJK font is missing and this user cannot" \
-             "install packages. Run as root: apt-get install -y chromium fonts-noto-cjk libreoffice-impress poppler-utils." \
+             "install packages. Run as root: apt-get install -y chromium fonts-noto-cjk libreoffice-impress poppler-utils nginx-light." \
              "The browser tests will fail." >&2
     else
-        echo "test.sh: installing Debian packages chromium, fonts-noto-cjk, libreoffice-impress, poppler-utils..."
+        echo "test.sh: installing Debian packages chromium, fonts-noto-cjk, libreoffice-impress, poppler-utils, nginx-light..."
         export DEBIAN_FRONTEND=noninteractive
         $sudo apt-get update -qq
-        $sudo apt-get install -y -qq chromium fonts-noto-cjk libreoffice-impress poppler-utils >/dev/null
+        $sudo apt-get install -y -qq chromium fonts-noto-cjk libreoffice-impress poppler-utils nginx-light >/dev/null
     fi
 fi
 
