@@ -64,7 +64,25 @@ def open_wall(guarded: GuardedPage, path: str, *, timeout: float = 60_000):
         timeout=timeout, polling=100)
     wait_for_dash(frame, timeout=timeout, quiet_ms=400)
     frame.wait_for_load_state("networkidle", timeout=timeout)
+    # AG Grid gives flex columns their widths a moment after its box has its size (it observes
+    # the box): wait until the grids' headers stand still for 300 ms.
+    frame.evaluate(GRIDS_SETTLED_JS, timeout)
     return frame
+
+
+GRIDS_SETTLED_JS = """
+(timeout) => new Promise((resolve) => {
+  const shape = () => [...document.querySelectorAll('.ag-header-cell')]
+      .map(c => { const r = c.getBoundingClientRect(); return [r.left, r.width].map(Math.round).join(','); }).join(';');
+  const start = Date.now();
+  let last = shape();
+  const check = () => {
+    const now = shape();
+    if (now === last || Date.now() - start > timeout) { resolve(); } else { last = now; setTimeout(check, 300); }
+  };
+  setTimeout(check, 300);
+})
+"""
 
 
 # Measures a wall frame's document. Panels: the cards and boxes a view is made of. Text leaves:
