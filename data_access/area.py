@@ -24,7 +24,8 @@ from sqlalchemy import Date, Engine, func, literal, select
 from . import lifecycle
 from .models import Funding, Inspection, Project, ProjectMonth, Region, Visit
 from .queries import (
-    STATS, activity_conditions, count_if, data_cutoff, stat_columns, funds_by, month_end, project_conditions,
+    STATS, activity_conditions, count_if, data_cutoff, stat_columns, funds_by, month_end, month_start,
+    project_conditions,
     settled, whole_months,
 )
 from . import queries
@@ -307,7 +308,7 @@ def split_months(lo: date | None, hi: date) -> tuple[tuple[int, int] | None, lis
         return None, [(lo, hi)]
     edges = []
     if lo is not None and first:
-        before = date(first // 100, first % 100, 1) - timedelta(days=1)
+        before = month_start(first) - timedelta(days=1)
         if lo <= before:
             edges.append((lo, before))
     after = month_end(last) + timedelta(days=1)

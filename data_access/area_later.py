@@ -16,7 +16,7 @@ from sqlalchemy import func, literal, select
 
 from . import lifecycle
 from .models import Funding, Project, ProjectMonth
-from .queries import STATS, month_end, stat_columns
+from .queries import STATS, month_end, month_start, stat_columns
 from .scope import RegionScope
 from .sqlfunc import unindexed
 
@@ -31,7 +31,7 @@ def _whole(area: RegionScope, months: tuple[int, int], *, led_by_event: bool = F
               else area.condition(Project.county_adcode, Project.city_adcode))
     conds = [region, signed <= month_end(last)]
     if first:
-        conds.append(signed >= date(first // 100, first % 100, 1))
+        conds.append(signed >= month_start(first))
     return conds
 
 

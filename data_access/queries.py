@@ -181,7 +181,7 @@ def funds_by(conn, scope: RegionScope, filters: Filters, as_of: date, *keys: str
         _merge(received, total(rolled, month_cols))
         edges = [(month_end(last) + timedelta(days=1), as_of)]
         if first:
-            edges.append((filters.date_from, date(first // 100, first % 100, 1) - timedelta(days=1)))
+            edges.append((filters.date_from, month_start(first) - timedelta(days=1)))
     for start, end in edges:
         if start is not None and start > end:
             continue
@@ -220,7 +220,7 @@ def funds_by(conn, scope: RegionScope, filters: Filters, as_of: date, *keys: str
         if not settled(conn, as_of):
             months = [Funding.received_on <= month_end(last)]
             if first:
-                months.append(Funding.received_on >= date(first // 100, first % 100, 1))
+                months.append(Funding.received_on >= month_start(first))
             later = total(
                 select(*on_project, amount).join(Project, Project.id == Funding.project_id)
                 .where(scope.condition(Project.county_adcode, Project.city_adcode), Project.terminated_on > as_of,
@@ -261,6 +261,10 @@ def _next_ym(ym: int) -> int:
 
 def _prev_ym(ym: int) -> int:
     return ym - 89 if ym % 100 == 1 else ym - 1
+
+
+def month_start(ym: int) -> date:
+    return date(ym // 100, ym % 100, 1)
 
 
 def month_end(ym: int) -> date:

@@ -150,13 +150,16 @@ def list_page(rt: Runtime, spec: pl.ListSpec, *, sort: pl.Sort, filters: tuple[p
                      lambda: pl.page(rt.engine, spec, sort=sort, filters=filters, offset=offset, limit=limit))
 
 
-def list_rows(rt: Runtime, place: ListPlace) -> tuple[int, Iterator[dict]]:
-    """How many rows a list state holds, then its rows in order under its column filters, read a
-    batch at a time (the Excel export's: its header block states the count before the rows);
-    not cached."""
+def list_count(rt: Runtime, place: ListPlace) -> int:
+    """How many rows a list state holds under its column filters; not cached (an export states it)."""
+    return pl.totals(rt.engine, place.spec, place.columns).projects
+
+
+def list_rows(rt: Runtime, place: ListPlace) -> Iterator[dict]:
+    """Every row of a list state, in its order and under its column filters, read a batch at a
+    time (the Excel export's); not cached."""
     sort = pl.Sort(place.state.sort_column, place.state.descending)
-    count = pl.totals(rt.engine, place.spec, place.columns).projects
-    return count, pl.stream(rt.engine, place.spec, sort=sort, filters=place.columns)
+    return pl.stream(rt.engine, place.spec, sort=sort, filters=place.columns)
 
 
 # ------------------------------------------------------------------ a project's file

@@ -38,7 +38,7 @@ from urls import ROUTES, chain_state
 from views.catalog import read_catalog
 from views.chains import read_chain_view
 from views.rankings import rankings_place, read_rankings
-from views.details import list_place, list_rows
+from views.details import list_count, list_place, list_rows
 from views.warnings import read_warnings, warning_rows, warnings_place
 from views.overview import overview_place, read_overview
 from views.runtime import current
@@ -302,16 +302,18 @@ def _table_view(place_of, *, lists_needed: bool):
 
 
 def _table_file(rt, grant, fmt: str, view: str, *, scope, title: str, what: tuple[str, str], period: str,
-                filters, columns: list[Column], read_rows, stem: str, count_label: str = "项目数"):
+                filters, columns: list[Column], read_rows, stem: str, count_label: str = "项目数",
+                count_rows=None):
     """The table as XLSX or CSV with its header block, audited, at most PER_USER at once per user.
     `filters`: a period's Filters, or the filters in words."""
     words = filters if isinstance(filters, str) else filter_words(filters)
 
     def make(job):
         job.running()
+        # A long list is counted first, then read a batch at a time; a page's table is a list.
+        count = count_rows() if count_rows else None
         rows = read_rows()
-        # A long list comes as (count, rows read a batch at a time); a page's table as a list.
-        count, rows = rows if isinstance(rows, tuple) else (len(rows), rows)
+        count = len(rows) if count is None else count
         now = datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(hours=8)
         cutoff = read_catalog(rt).cutoff
         block = [("地区", scope.name), what, ("统计期间", period), ("筛选", words),
@@ -337,6 +339,7 @@ def project_list():
     return _table_file(rt, grant, fmt, view, scope=place.scope, title=f"{place.scope.name}{place.title}",
                        what=("清单", place.title), period=f"{f.date_from or ''} 至 {f.date_to or read_catalog(rt).cutoff}",
                        filters=f, columns=LIST_COLUMNS, read_rows=lambda: list_rows(rt, place),
+                       count_rows=lambda: list_count(rt, place),
                        stem="项目清单")
 
 
